@@ -1,0 +1,118 @@
+"""Netralitas: registry of political-neutrality declarations signed by regional government employees."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
+from netralitas.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+
+class InstanceFolderError(RuntimeError):
+    """The instance folder (SQLite file, secret key) cannot be created or written."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    instance_path = Path(os.environ.get("NETRALITAS_INSTANCE", DEFAULT_INSTANCE_PATH))
+    ensure_writable_folder(instance_path)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Config(instance_path))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    return app
+
+
+def ensure_writable_folder(path: Path) -> None:
+    """Create the folder and prove it is writable, or fail with a message that names it."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise InstanceFolderError(
+            f"Instance folder {path} is not writable ({exc.strerror}). "
+            "Free disk space or fix its permissions, or point NETRALITAS_INSTANCE elsewhere."
+        ) from exc
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension to this app."""
+    from netralitas import models  # noqa: F401  (register every table with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "netralitas" / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount each domain's blueprint."""
+    from netralitas.audit.views import bp as audit_bp
+    from netralitas.auth.views import bp as auth_bp
+    from netralitas.home.views import bp as home_bp
+    from netralitas.masterdata.import_views import bp as import_bp
+    from netralitas.masterdata.views import bp as masterdata_bp
+
+    for bp in (home_bp, auth_bp, masterdata_bp, import_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Indonesian error pages for the codes a user can meet."""
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        return render_template(f"errors/{code}.html"), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500, 503):
+        app.register_error_handler(code, render_error)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers on every response and the template context shared by all pages."""
+    from netralitas.core.formatting import register_template_filters
+    from netralitas.core.security import apply_security_headers
+
+    app.after_request(apply_security_headers)
+    register_template_filters(app)
+
+    @app.context_processor
+    def inject_language():
+        return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}
+
+    @app.before_request
+    def remember_language_choice():
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the `flask` CLI commands."""
+    from netralitas.cli import register
+
+    register(app)

@@ -1,0 +1,122 @@
+"""Writing and checking the hash-chained audit log."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from netralitas.audit.models import AuditEntry, AuditHead
+from netralitas.db import utcnow
+from netralitas.extensions import db
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+def canonical_json(data: dict[str, Any] | None) -> str:
+    """Deterministic JSON text (sorted keys, no spaces) so the stored text is what gets hashed."""
+    return json.dumps(data or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def entry_digest(entry: AuditEntry) -> str:
+    """SHA-256 over every stored field of an entry plus the previous entry's hash."""
+    material = [
+        entry.prev_hash, entry.seq, _utc_text(entry), entry.actor_staff_id, entry.actor_label,
+        entry.action, entry.target_type, entry.target_id, entry.summary, entry.data_json,
+    ]
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
+
+
+def _utc_text(entry: AuditEntry) -> str:
+    # UTCDateTime hands back aware UTC values, so this text is the same on every database.
+    return entry.created_dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _lock_head() -> AuditHead:
+    """Take the chain's write lock first (a write, so SQLite queues writers too), then read the tip."""
+    locked = db.session.execute(
+        sa.update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq)
+    ).rowcount
+    if not locked:
+        db.session.add(AuditHead(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH))
+        db.session.flush()
+    return db.session.execute(
+        sa.select(AuditHead).where(AuditHead.id == HEAD_ID).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def actor_label_of(actor: Staff | str | None) -> str:
+    """Readable label for whoever acted."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.email
+
+
+def record(
+    actor: Staff | str | None,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry in the caller's transaction; the caller commits."""
+    head = _lock_head()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        created_dt=utcnow(),
+        actor_staff_id=getattr(actor, "id", None),
+        actor_label=actor_label_of(actor)[:200],
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        summary=summary[:500],
+        data_json=canonical_json(data),
+        prev_hash=head.entry_hash,
+    )
+    entry.entry_hash = entry_digest(entry)
+    head.seq = entry.seq
+    head.entry_hash = entry.entry_hash
+    db.session.add(entry)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Outcome of a full chain check."""
+
+    is_intact: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Recompute every link; report the first entry that was edited, removed or reordered."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    query = sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+    for entry in db.session.scalars(query):
+        if entry.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq, f"entry {expected_seq} is missing (next is {entry.seq})")
+        if entry.prev_hash != expected_prev:
+            return ChainReport(False, checked, entry.seq, "previous-hash link does not match")
+        if entry_digest(entry) != entry.entry_hash:
+            return ChainReport(False, checked, entry.seq, "content does not match its hash (edited)")
+        expected_prev = entry.entry_hash
+        expected_seq += 1
+        checked += 1
+    head = db.session.get(AuditHead, HEAD_ID)
+    head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS_HASH)
+    if head_seq != checked or head_hash != expected_prev:
+        return ChainReport(False, checked, checked + 1, f"chain tip says {head_seq} entries, found {checked} (tail removed)")
+    return ChainReport(True, checked)

@@ -1,0 +1,30 @@
+"""Role checks for views; data scope is enforced separately in queries (masterdata.scope)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from netralitas.auth.models import Role
+
+ALL_STAFF = tuple(Role)
+MANAGERS = (Role.SUPER_ADMIN, Role.AGENCY_ADMIN)
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Require a signed-in staff member holding one of the roles; 403 otherwise."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles  # read by the route-permission test
+        return wrapped
+
+    return decorator

@@ -1,0 +1,62 @@
+"""Forms for signing in and managing staff accounts."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from netralitas.auth.models import Role
+
+MIN_PASSWORD_LENGTH = 10
+PASSWORD_LENGTH_MESSAGE = _l("Minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
+
+ROLE_LABELS = {
+    Role.SUPER_ADMIN: _l("Super admin"),
+    Role.OPERATOR: _l("Operator acara"),
+    Role.AGENCY_ADMIN: _l("Admin perangkat daerah"),
+    Role.VIEWER: _l("Pemantau (hanya baca)"),
+}
+
+
+class LoginForm(FlaskForm):
+    """Staff sign-in."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Length(max=200)])
+    password = PasswordField(_l("Kata sandi"), validators=[
+        DataRequired(_l("Kata sandi wajib diisi.")), Length(max=200)])
+    submit = SubmitField(_l("Masuk"))
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change one's own password; the old one is required."""
+
+    old_password = PasswordField(_l("Kata sandi lama"), validators=[DataRequired(_l("Wajib diisi."))])
+    new_password = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(_l("Wajib diisi.")),
+                    Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_LENGTH_MESSAGE)],
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[EqualTo("new_password", message=_l("Kedua kata sandi tidak sama."))],
+    )
+    submit = SubmitField(_l("Simpan kata sandi"))
+
+
+class StaffForm(FlaskForm):
+    """Create or edit a staff account (super admin only)."""
+
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Email wajib diisi.")), Email(_l("Format email tidak valid.")), Length(max=200)])
+    name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
+    role = SelectField(_l("Peran"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    agency_id = SelectField(_l("Perangkat daerah (lingkup)"), coerce=int, validators=[Optional()])
+    password = PasswordField(
+        _l("Kata sandi"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_LENGTH_MESSAGE)],
+    )
+    is_active = BooleanField(_l("Akun aktif"), default=True)
+    submit = SubmitField(_l("Simpan"))
+
+    def validate_agency_id(self, field) -> None:
+        if self.role.data == Role.AGENCY_ADMIN.value and not field.data:
+            raise ValidationError(_l("Admin perangkat daerah harus punya lingkup perangkat daerah."))

@@ -1,0 +1,12 @@
+"""URL helpers that need no domain knowledge."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def is_safe_redirect(target: str | None) -> bool:
+    """Only same-site relative paths may be redirect targets (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

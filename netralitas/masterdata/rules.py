@@ -1,0 +1,209 @@
+"""Field rules for agencies and employees, shared by the admin forms and the spreadsheet importer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from netralitas.core import identity
+from netralitas.masterdata.models import AgencyKind, Category, Gender
+
+NAME_MAX = 200
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+CATEGORY_ALIASES = {"P3K": Category.PPPK, "HARIAN LEPAS": Category.UPAHAN, "THL": Category.UPAHAN}
+GENDER_ALIASES = {"L": Gender.L, "LAKI-LAKI": Gender.L, "LAKI LAKI": Gender.L, "PRIA": Gender.L, "M": Gender.L,
+                  "P": Gender.P, "PEREMPUAN": Gender.P, "WANITA": Gender.P, "F": Gender.P}
+#: Identity categories that are issued a NIP.
+NIP_CATEGORIES = (Category.PNS, Category.PPPK)
+
+
+@dataclass
+class Cleaned:
+    """Result of checking one record: typed values, errors per field, and warnings."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def text(value: Any) -> str:
+    """Cell or form value as trimmed text; None and blanks become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> date:
+    """A date from a date cell or text in YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"Tanggal '{raw}' tidak dikenali; gunakan YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY")
+
+
+def normalize_code(value: Any) -> str:
+    """Agency codes are compared trimmed and upper-cased."""
+    return text(value).upper()
+
+
+def clean_agency(raw: dict[str, Any]) -> Cleaned:
+    """Check one agency record with keys kode, nama, kode_induk, jenis."""
+    result = Cleaned()
+    code = normalize_code(raw.get("kode"))
+    if not code:
+        result.error("kode", "Kode wajib diisi")
+    elif not CODE_PATTERN.match(code):
+        result.error("kode", "Kode hanya huruf, angka, titik, garis miring atau strip (maks. 40)")
+    name = text(raw.get("nama"))
+    if not name:
+        result.error("nama", "Nama wajib diisi")
+    elif len(name) > NAME_MAX:
+        result.error("nama", f"Nama terlalu panjang (maks. {NAME_MAX} karakter)")
+    parent_code = normalize_code(raw.get("kode_induk")) or None
+    if parent_code and parent_code == code:
+        result.error("kode_induk", "Kode induk tidak boleh sama dengan kode sendiri")
+    kind_raw = text(raw.get("jenis")).upper() or AgencyKind.LAINNYA.value
+    try:
+        kind = AgencyKind(kind_raw)
+    except ValueError:
+        kind = None
+        allowed = ", ".join(k.value for k in AgencyKind)
+        result.error("jenis", f"Jenis '{kind_raw}' tidak dikenal; pilih salah satu: {allowed}")
+    result.values = {"code": code, "name": name, "parent_code": parent_code, "kind": kind}
+    return result
+
+
+def clean_employee(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
+    """Check one employee record (importer column names); NIP/NIK disagreements are warnings."""
+    result = Cleaned()
+    values = result.values
+    values["name"] = _clean_name(raw.get("nama"), result)
+    values["name_search"] = values["name"].lower()
+    values["category"] = _clean_category(raw.get("kategori"), result)
+    values["agency_code"] = normalize_code(raw.get("kode_unit"))
+    if not values["agency_code"]:
+        result.error("kode_unit", "Kode unit wajib diisi")
+    given_birth = _clean_optional(raw.get("tanggal_lahir"), parse_date, "tanggal_lahir", result)
+    given_gender = _clean_gender(raw.get("jenis_kelamin"), result)
+    nip = _clean_identity(raw.get("nip"), "nip", values["category"], result, today)
+    nik = _clean_identity(raw.get("nik"), "nik", values["category"], result, today)
+    if values["category"] in NIP_CATEGORIES and nip is None and not _has_error(result, "nip"):
+        result.error("nip", f"NIP wajib diisi untuk kategori {values['category'].value}")
+    if nip is None and nik is None and not _has_error(result, "nip", "nik"):
+        result.error("nik", "NIK wajib diisi bila tidak ada NIP")
+    derived_birth, derived_gender = identity.derive_birth_date_and_gender(nip, nik)
+    result.warnings.extend(identity.identity_warnings(nip=nip, nik=nik, birth_date=given_birth, gender=given_gender))
+    values["nip"] = nip.number if nip else None
+    values["nik"] = nik.number if nik else None
+    values["birth_date"] = given_birth or derived_birth
+    values["gender"] = Gender(given_gender or derived_gender) if (given_gender or derived_gender) else None
+    values["position"] = _clean_short_text(raw.get("jabatan"), "jabatan", result) or None
+    values["phone"] = _clean_pattern(raw.get("no_hp"), PHONE_PATTERN, "no_hp", "Nomor HP tidak valid", result)
+    values["email"] = _clean_pattern(raw.get("email"), EMAIL_PATTERN, "email", "Format email tidak valid", result)
+    if values["email"]:
+        values["email"] = values["email"].lower()
+    return result
+
+
+def _has_error(result: Cleaned, *columns: str) -> bool:
+    return any(column in columns for column, _ in result.errors)
+
+
+def _clean_name(value: Any, result: Cleaned) -> str:
+    name = " ".join(text(value).split())
+    if not name:
+        result.error("nama", "Nama wajib diisi")
+    elif len(name) > NAME_MAX:
+        result.error("nama", f"Nama terlalu panjang (maks. {NAME_MAX} karakter)")
+    elif any(ord(ch) < 32 for ch in name):
+        result.error("nama", "Nama berisi karakter kontrol")
+    return name[:NAME_MAX]
+
+
+def _clean_category(value: Any, result: Cleaned) -> Category | None:
+    raw = text(value).upper()
+    if raw in CATEGORY_ALIASES:
+        return CATEGORY_ALIASES[raw]
+    try:
+        return Category(raw)
+    except ValueError:
+        if raw:
+            result.error("kategori", f"Kategori '{text(value)}' tidak dikenal; pilih PNS, PPPK, KONTRAK, UPAHAN, BLUD atau BUMD")
+        else:
+            result.error("kategori", "Kategori wajib diisi")
+        return None
+
+
+def _clean_gender(value: Any, result: Cleaned) -> str | None:
+    raw = text(value).upper()
+    if not raw:
+        return None
+    if raw not in GENDER_ALIASES:
+        result.error("jenis_kelamin", "Jenis kelamin harus L atau P")
+        return None
+    return GENDER_ALIASES[raw].value
+
+
+def _clean_identity(value: Any, column: str, category: Category | None, result: Cleaned, today: date | None):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # Excel keeps only 15 significant digits: an 16/18-digit number cell has already lost digits.
+        result.error(column, f"{column.upper()} tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
+                             "format kolom sebagai Teks lalu isi ulang")
+        return None
+    raw = text(value)
+    if not raw:
+        return None
+    try:
+        if column == "nik":
+            return identity.parse_nik(raw, today=today)
+        return identity.parse_nip(raw, category.value if category else None, today=today)
+    except identity.IdentityError as exc:
+        result.error(column, str(exc))
+        return None
+
+
+def _clean_optional(value: Any, parser, column: str, result: Cleaned):
+    if value is None or text(value) == "":
+        return None
+    try:
+        return parser(value)
+    except ValueError as exc:
+        result.error(column, str(exc))
+        return None
+
+
+def _clean_short_text(value: Any, column: str, result: Cleaned) -> str:
+    cleaned = " ".join(text(value).split())
+    if len(cleaned) > NAME_MAX:
+        result.error(column, f"Teks terlalu panjang (maks. {NAME_MAX} karakter)")
+    return cleaned[:NAME_MAX]
+
+
+def _clean_pattern(value: Any, pattern: re.Pattern, column: str, message: str, result: Cleaned) -> str | None:
+    raw = text(value)
+    if not raw:
+        return None
+    if not pattern.match(raw) or len(raw) > NAME_MAX:
+        result.error(column, message)
+        return None
+    return raw

@@ -1,0 +1,51 @@
+"""The one query helper for agency scope: what part of the tree a staff member may see."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import abort
+
+from netralitas.extensions import db
+from netralitas.masterdata.models import Agency, Employee
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+
+def subtree_clause(root_path: str) -> sa.ColumnElement[bool]:
+    """Agencies at or below the agency whose materialised path is root_path."""
+    return Agency.path.startswith(root_path, autoescape=True)
+
+
+def agency_scope(staff: Staff) -> sa.ColumnElement[bool]:
+    """Filter on Agency rows visible to this staff member."""
+    if not staff.is_scoped:
+        return sa.true()
+    root_path = db.session.scalar(sa.select(Agency.path).where(Agency.id == staff.agency_id))
+    if root_path is None:
+        return sa.false()
+    return subtree_clause(root_path)
+
+
+def employee_scope(staff: Staff) -> sa.ColumnElement[bool]:
+    """Filter on Employee rows visible to this staff member."""
+    if not staff.is_scoped:
+        return sa.true()
+    return Employee.agency_id.in_(sa.select(Agency.id).where(agency_scope(staff)))
+
+
+def get_agency_in_scope(staff: Staff, agency_id: int) -> Agency:
+    """The agency if this staff member may see it, else a 404 (never reveal it exists)."""
+    agency = db.session.scalar(sa.select(Agency).where(Agency.id == agency_id, agency_scope(staff)))
+    if agency is None:
+        abort(404)
+    return agency
+
+
+def get_employee_in_scope(staff: Staff, employee_id: int) -> Employee:
+    """The employee if this staff member may see them, else a 404."""
+    employee = db.session.scalar(sa.select(Employee).where(Employee.id == employee_id, employee_scope(staff)))
+    if employee is None:
+        abort(404)
+    return employee

@@ -1,0 +1,161 @@
+"""Shared fixtures: an app per test on SQLite and on PostgreSQL, a client, and data factories."""
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from netralitas import create_app
+from netralitas.auth.models import Role, Staff
+from netralitas.core.identity import make_nik, make_nip_pns
+from netralitas.extensions import db, limiter
+from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "rahasia-123456"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def postgres_available() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any driver or network failure means "not here"
+        return f"PostgreSQL not reachable at {POSTGRES_URL}: {exc.__class__.__name__}"
+
+
+_PG_REASON = postgres_available()
+
+
+def require_postgres() -> None:
+    """Skip (locally) or fail (under CI=true) when PostgreSQL is missing."""
+    if _PG_REASON:
+        if IN_CI:
+            pytest.fail(f"CI=true but {_PG_REASON}")
+        pytest.skip(_PG_REASON)
+
+
+def database_url(backend: str, tmp_path_factory) -> str:
+    """The database URL for a backend (a per-session SQLite file, or the test PostgreSQL)."""
+    if backend == "postgresql":
+        require_postgres()
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.getbasetemp() / 'test.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend, tmp_path_factory, monkeypatch):
+    """A fresh app over empty tables; rows are wiped after the test."""
+    instance = tmp_path_factory.mktemp("instance")
+    monkeypatch.setenv("NETRALITAS_INSTANCE", str(instance))
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url(backend, tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "PER_PAGE": 10,
+    })
+    with app.app_context():
+        db.create_all()
+        wipe_tables()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        wipe_tables()
+        db.engine.dispose()
+
+
+def wipe_tables() -> None:
+    """Delete every row, children first (cheaper than dropping tables between tests)."""
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_agency(app):
+    """Create an agency (committed) under an optional parent."""
+    from netralitas.masterdata.services import create_agency
+
+    def make(code: str | None = None, *, parent: Agency | None = None, name: str | None = None,
+             kind: AgencyKind = AgencyKind.DINAS) -> Agency:
+        n = next(_counter)
+        agency = create_agency("test", code=code or f"AG{n}", name=name or f"Dinas Uji {n}", kind=kind, parent=parent)
+        db.session.commit()
+        return agency
+
+    return make
+
+
+@pytest.fixture
+def make_employee(app):
+    """Create an employee (committed) with a valid NIP (PNS) or NIK (others)."""
+
+    def make(agency: Agency, *, category: Category = Category.PNS, name: str | None = None, **values) -> Employee:
+        n = next(_counter)
+        birth = date(1980 + n % 20, 1 + n % 12, 1 + n % 28)
+        if category == Category.PNS:
+            values.setdefault("nip", make_nip_pns(birth, 2005, 3, "L", n % 999 + 1))
+        values.setdefault("nik", make_nik("327301", birth, "L", n % 9999 + 1))
+        employee = Employee(name=name or f"Pegawai Uji {n}", name_search=(name or f"Pegawai Uji {n}").lower(),
+                            category=category, agency=agency, birth_date=birth, **values)
+        db.session.add(employee)
+        db.session.commit()
+        return employee
+
+    return make
+
+
+@pytest.fixture
+def make_staff(app):
+    """Create a staff account (committed) with PASSWORD."""
+
+    def make(role: Role = Role.SUPER_ADMIN, *, agency: Agency | None = None, email: str | None = None) -> Staff:
+        staff = Staff(email=email or f"staf{next(_counter)}@contoh.go.id", name=f"Staf {role.value}",
+                      role=role, agency_id=agency.id if agency else None)
+        staff.set_password(PASSWORD)
+        db.session.add(staff)
+        db.session.commit()
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a staff member in through the real login form."""
+
+    def login(staff: Staff, password: str = PASSWORD):
+        response = client.post("/masuk", data={"email": staff.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return login
