@@ -30,7 +30,8 @@ _GENDER_ALIASES: dict[str, Gender] = {
     "PEREMPUAN": "P",
     "WANITA": "P",
 }
-_SEPARATORS = str.maketrans("", "", " .-")
+#: Spaces (including the no-break space Excel exports), dots and dashes used to group digits.
+_SEPARATORS = str.maketrans("", "", " \u00a0.-")
 
 
 class IdentityError(ValueError):

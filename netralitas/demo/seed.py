@@ -1,0 +1,86 @@
+"""`flask seed-demo`: load the fictional city through the real importer and add demo staff logins."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from netralitas.auth.models import Role, Staff
+from netralitas.auth.services import create_staff
+from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_employees
+from netralitas.extensions import db
+from netralitas.masterdata import importer
+from netralitas.masterdata.models import Agency
+
+DEMO_PASSWORD = "demo-netralitas"
+ACTOR = "seed-demo"
+
+
+@dataclass
+class SeedSummary:
+    """What seeding did, printable for the person who ran it."""
+
+    agencies: importer.ImportReport
+    employees: importer.ImportReport
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        lines = [
+            f"Agencies:  {self.agencies.summary_line()}",
+            f"Employees: {self.employees.summary_line()}",
+            "",
+            f"Demo staff logins (password for all: {DEMO_PASSWORD}):",
+        ]
+        lines += [f"  {role:<28} {email:<40} {note}" for role, email, note in self.logins]
+        return "\n".join(lines)
+
+
+def seed_demo() -> SeedSummary:
+    """Create or refresh the demo city; running it twice changes nothing the second time."""
+    agencies_csv = _csv(["kode", "nama", "kode_induk", "jenis"],
+                        ({"kode": a.code, "nama": a.name, "kode_induk": a.parent_code or "", "jenis": a.kind}
+                         for a in demo_agencies()))
+    agency_report = importer.import_agencies(ACTOR, agencies_csv, "demo-perangkat-daerah.csv")
+    _raise_unless_applied(agency_report)
+    employees_csv = _csv(list(next(demo_employees()).as_row()), (e.as_row() for e in demo_employees()))
+    employee_report = importer.import_employees(ACTOR, employees_csv, "demo-pegawai.csv")
+    _raise_unless_applied(employee_report)
+    return SeedSummary(agency_report, employee_report, _ensure_demo_staff())
+
+
+def _csv(header: list[str], rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def _raise_unless_applied(report: importer.ImportReport) -> None:
+    if not report.was_applied:
+        problems = "; ".join(f"row {r}: {c}: {m}" for r, c, m in report.errors[:5])
+        raise RuntimeError(f"demo data did not import cleanly: {problems}")
+
+
+def _ensure_demo_staff() -> list[tuple[str, str, str]]:
+    education = db.session.scalar(sa.select(Agency).where(Agency.code == "MKS.DISDIK"))
+    hospital = db.session.scalar(sa.select(Agency).where(Agency.code == "MKS.RSUD"))
+    accounts = [
+        ("admin", "Admin BKPSDM", Role.SUPER_ADMIN, None, "super admin: everything"),
+        ("operator", "Operator Acara", Role.OPERATOR, None, "runs events, help desk"),
+        ("admin.disdik", "Admin Dinas Pendidikan", Role.AGENCY_ADMIN, education, "agency admin: Dinas Pendidikan + schools"),
+        ("pemantau.rsud", "Pemantau RSUD", Role.VIEWER, hospital, "read-only, RSUD only"),
+        ("pemantau", "Pemantau Inspektorat", Role.VIEWER, None, "read-only, whole city"),
+    ]
+    logins = []
+    for local, name, role, agency, note in accounts:
+        email = f"{local}@{EMAIL_DOMAIN}"
+        if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is None:
+            create_staff(ACTOR, email=email, name=name, role=role, password=DEMO_PASSWORD,
+                         agency_id=agency.id if agency else None)
+        logins.append((role.value, email, note))
+    root = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
+    logins.append(("", "", f"(city: {root})"))
+    return logins
