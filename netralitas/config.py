@@ -23,12 +23,25 @@ def load_secret_key(instance_path: Path) -> str:
     if from_env:
         return from_env
     key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    if not key_file.exists():
+        _create_key_file(key_file)
+    return key_file.read_text().strip()
+
+
+def _create_key_file(key_file: Path) -> None:
+    """Write a new key atomically and owner-only; when workers starting together race, one key wins for all."""
+    draft = key_file.with_name(f".{key_file.name}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(draft, key_file)  # atomic, and never replaces a key another worker already wrote
+    except FileExistsError:
+        pass
+    except OSError:  # a filesystem without hard links: a plain rename, racy only at first start
+        os.replace(draft, key_file)
+    finally:
+        draft.unlink(missing_ok=True)
 
 
 def _env_bool(name: str, default: bool) -> bool:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from netralitas import create_app
 from netralitas.auth.models import Role, Staff
@@ -51,6 +52,21 @@ def database_url(backend: str, tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.getbasetemp() / 'test.db'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    The `app` fixture keeps an app context pushed for the whole test; Flask reuses it for requests,
+    so `g` (Flask-Login's cached user) and the database session would leak from one request (and
+    one cookie) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session then sees what the request committed
+        return response
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param
@@ -69,10 +85,12 @@ def app(backend, tmp_path_factory, monkeypatch):
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 10,
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
         wipe_tables()
-        limiter.reset()
+        if limiter.initialized:  # a disabled limiter has no storage until some app enables it
+            limiter.reset()
         yield app
         db.session.remove()
         wipe_tables()
@@ -121,7 +139,7 @@ def make_employee(app):
 
     def make(agency: Agency, *, category: Category = Category.PNS, name: str | None = None, **values) -> Employee:
         n = next(_counter)
-        birth = date(1980 + n % 20, 1 + n % 12, 1 + n % 28)
+        birth = date(1960 + n % 20, 1 + n % 12, 1 + n % 28)  # aged 26-45 at the 2005 appointment
         if category == Category.PNS:
             values.setdefault("nip", make_nip_pns(birth, 2005, 3, "L", n % 999 + 1))
         values.setdefault("nik", make_nik("327301", birth, "L", n % 9999 + 1))
@@ -159,3 +177,86 @@ def login_as(client):
         return response
 
     return login
+
+
+@pytest.fixture
+def fast_passwords(monkeypatch):
+    """Cheap password hashing for tests that create many accounts (production keeps scrypt)."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    from netralitas.auth import models as auth_models
+
+    monkeypatch.setattr(auth_models, "generate_password_hash",
+                        partial(generate_password_hash, method="pbkdf2:sha256:1"))
+
+
+@pytest.fixture
+def rate_limited_app(app):
+    """A second app over the same database with rate limiting on: 3 login attempts per minute."""
+    limited = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "3 per minute",
+        "SECRET_KEY": "test-secret",
+    })
+    limited.test_client_class = IsolatedClient
+    limiter.reset()
+    yield limited
+    limiter.reset()
+    with limited.app_context():
+        db.engine.dispose()
+
+
+class ImportFiles:
+    """Spreadsheet bytes for importer tests: valid employee rows, as CSV or XLSX."""
+
+    EMPLOYEE_COLUMNS = ("nama", "nip", "nik", "kategori", "kode_unit", "tanggal_lahir", "jenis_kelamin", "jabatan",
+                        "no_hp", "email")
+
+    @staticmethod
+    def pns(seq: int, **overrides) -> dict:
+        """A valid PNS row (born 1 Jan–28 Jan 1980 by seq) in unit DISDIK."""
+        born = date(1980, 1, seq)
+        row = {"nama": f"Pegawai Impor {seq}", "nip": make_nip_pns(born, 2005, 3, "L", seq),
+               "nik": make_nik("327301", born, "L", seq), "kategori": "PNS", "kode_unit": "DISDIK",
+               "tanggal_lahir": "", "jenis_kelamin": "", "jabatan": "Staf", "no_hp": "", "email": ""}
+        row.update(overrides)
+        return row
+
+    @staticmethod
+    def csv(rows: list[dict], columns=None, *, delimiter: str = ",", bom: bool = False) -> bytes:
+        """CSV text of rows (dicts) under the given header (default: the keys of the first row)."""
+        columns = list(columns or rows[0])
+        lines = [delimiter.join(columns)]
+        lines += [delimiter.join(str(row.get(name, "")) for name in columns) for row in rows]
+        return (("\ufeff" if bom else "") + "\n".join(lines) + "\n").encode("utf-8")
+
+    @staticmethod
+    def xlsx(rows: list[list]) -> bytes:
+        """An XLSX whose first sheet holds rows (lists) as given, header included."""
+        import io
+
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+@pytest.fixture
+def import_files() -> type[ImportFiles]:
+    return ImportFiles
+
+
+@pytest.fixture
+def city_units(make_agency) -> dict[str, Agency]:
+    """PEMKOT (root) with DISDIK below it: the units the import files point at."""
+    root = make_agency("PEMKOT", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)
+    return {"PEMKOT": root, "DISDIK": make_agency("DISDIK", parent=root, name="Dinas Pendidikan")}

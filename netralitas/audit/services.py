@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from netralitas.audit.models import AuditEntry, AuditHead
 from netralitas.db import utcnow
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
+#: Dialect INSERTs that support ON CONFLICT DO NOTHING (both supported databases do).
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def canonical_json(data: dict[str, Any] | None) -> str:
@@ -40,15 +43,24 @@ def _utc_text(entry: AuditEntry) -> str:
 
 def _lock_head() -> AuditHead:
     """Take the chain's write lock first (a write, so SQLite queues writers too), then read the tip."""
-    locked = db.session.execute(
-        sa.update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq)
-    ).rowcount
-    if not locked:
-        db.session.add(AuditHead(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH))
-        db.session.flush()
+    if not _touch_head():
+        # The very first entry: writers racing to create the tip must not fail on its primary key.
+        # ON CONFLICT DO NOTHING makes the loser wait for the winner's commit and then find the row.
+        insert = _INSERTS[db.session.get_bind().dialect.name]
+        db.session.execute(
+            insert(AuditHead).values(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH).on_conflict_do_nothing()
+        )
+        _touch_head()
     return db.session.execute(
         sa.select(AuditHead).where(AuditHead.id == HEAD_ID).execution_options(populate_existing=True)
     ).scalar_one()
+
+
+def _touch_head() -> int:
+    """Write-lock the tip row (a no-op update); 0 when it does not exist yet."""
+    return db.session.execute(
+        sa.update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq)
+    ).rowcount
 
 
 def actor_label_of(actor: Staff | str | None) -> str:
@@ -86,6 +98,9 @@ def record(
     head.seq = entry.seq
     head.entry_hash = entry.entry_hash
     db.session.add(entry)
+    # Flush now: a caller's later expire_all() would otherwise silently drop the new tip and the
+    # next entry would reuse this seq.
+    db.session.flush()
     return entry
 
 
@@ -120,3 +135,8 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     if head_seq != checked or head_hash != expected_prev:
         return ChainReport(False, checked, checked + 1, f"chain tip says {head_seq} entries, found {checked} (tail removed)")
     return ChainReport(True, checked)
+
+
+def lock_chain() -> None:
+    """Take the chain's write lock now: a writer that checks before it writes calls this first."""
+    _lock_head()

@@ -42,10 +42,14 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Simpan kata sandi"))
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class StaffForm(FlaskForm):
     """Create or edit a staff account (super admin only)."""
 
-    email = EmailField(_l("Email"), validators=[
+    email = EmailField(_l("Email"), filters=[_strip], validators=[
         DataRequired(_l("Email wajib diisi.")), Email(_l("Format email tidak valid.")), Length(max=200)])
     name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
     role = SelectField(_l("Peran"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])

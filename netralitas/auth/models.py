@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -22,6 +23,16 @@ class Role(enum.StrEnum):
     OPERATOR = "operator"
     AGENCY_ADMIN = "agency_admin"
     VIEWER = "viewer"
+
+
+def spend_password_check(password: str) -> None:
+    """Check the password against a throwaway hash, so a login for an unknown email takes as long as a real one."""
+    check_password_hash(_decoy_hash(), password)
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 class Staff(UserMixin, db.Model):
@@ -70,8 +81,10 @@ class Staff(UserMixin, db.Model):
 
     @property
     def is_scoped(self) -> bool:
-        """True when this account sees only one agency subtree."""
-        return self.agency_id is not None and self.role in (Role.AGENCY_ADMIN, Role.VIEWER)
+        """True when this account sees only one agency subtree (an agency admin always: none if it has no agency)."""
+        if self.role == Role.AGENCY_ADMIN:
+            return True
+        return self.role == Role.VIEWER and self.agency_id is not None
 
     def __repr__(self) -> str:
         return f"<Staff {self.email} {self.role}>"

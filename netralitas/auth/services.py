@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
-from netralitas.auth.models import Role, Staff
+from netralitas.auth.models import Role, Staff, spend_password_check
 from netralitas.db import utcnow
 from netralitas.extensions import db
 
@@ -24,9 +24,16 @@ def normalize_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str) -> Staff | None:
-    """The active staff member with these credentials, else None."""
+    """The active staff member with these credentials, else None.
+
+    Every failure costs one password-hash check, so response time does not reveal whether an
+    email has an account or whether that account is inactive.
+    """
     staff = find_staff_by_email(email)
-    if staff is None or not staff.is_active_account or not staff.check_password(password):
+    if staff is None:
+        spend_password_check(password)
+        return None
+    if not staff.check_password(password) or not staff.is_active_account:
         return None
     staff.last_login_dt = utcnow()
     record(staff, "auth.login", "staff", staff.id, f"{staff.email} masuk")
@@ -51,6 +58,7 @@ def create_staff(actor: Staff | str | None, *, email: str, name: str, role: Role
     if find_staff_by_email(email) is not None:
         raise StaffError(f"Email {email} sudah dipakai akun lain.")
     _check_scope(role, agency_id)
+    agency_id = _scope_of(role, agency_id)
     staff = Staff(email=email, name=name.strip(), role=role, agency_id=agency_id, is_active_account=is_active)
     staff.set_password(password)
     db.session.add(staff)
@@ -73,7 +81,7 @@ def update_staff(actor: Staff, staff: Staff, *, email: str, name: str, role: Rol
     before = {"email": staff.email, "role": staff.role.value, "agency_id": staff.agency_id,
               "is_active": staff.is_active_account}
     staff.email, staff.name, staff.role = email, name.strip(), role
-    staff.agency_id = agency_id if role in (Role.AGENCY_ADMIN, Role.VIEWER) else None
+    staff.agency_id = _scope_of(role, agency_id)
     if staff.is_active_account and not is_active:
         staff.end_sessions()
     staff.is_active_account = is_active
@@ -96,3 +104,8 @@ def change_own_password(staff: Staff, old_password: str, new_password: str) -> N
 def _check_scope(role: Role, agency_id: int | None) -> None:
     if role == Role.AGENCY_ADMIN and agency_id is None:
         raise StaffError("Admin perangkat daerah harus punya lingkup perangkat daerah.")
+
+
+def _scope_of(role: Role, agency_id: int | None) -> int | None:
+    """Only agency admins and viewers are scoped; other roles keep no agency (it would not be enforced)."""
+    return agency_id if role in (Role.AGENCY_ADMIN, Role.VIEWER) else None

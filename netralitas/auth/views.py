@@ -78,7 +78,9 @@ def change_password():
             form.old_password.errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # keep this session; the new nonce ends the others
+            # Keep this session (the new nonce ends the others). Pass the real object: given the
+            # proxy, Flask-Login would store current_user as itself and recurse on the next access.
+            login_user(current_user._get_current_object())
             flash(_("Kata sandi berhasil diganti."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)

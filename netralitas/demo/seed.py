@@ -14,7 +14,7 @@ from netralitas.extensions import db
 from netralitas.masterdata import importer
 from netralitas.masterdata.models import Agency
 
-DEMO_PASSWORD = "demo-netralitas"
+DEMO_PASSWORD = "demo-netralitas"  # noqa: S105  (published demo login, printed by the command)
 ACTOR = "seed-demo"
 
 

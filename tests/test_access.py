@@ -1,0 +1,346 @@
+"""The route × role table: who may open every URL, and agency scope on every object a URL names.
+
+Every rule in the URL map must have a row in ACCESS, so a new route cannot ship without a decision
+about who may use it. Scoped roles (a viewer or agency admin of agency A) must get 404, never 200,
+for an object of agency B, and no POST of theirs may change B's data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from netralitas.auth.models import Role, Staff
+from netralitas.core.identity import make_nik, make_nip_pns
+from netralitas.extensions import db
+from netralitas.masterdata.models import Agency, AgencyKind, Employee
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+PASSWORD = "rahasia-123456"  # what conftest's make_staff gives every account
+
+ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER = (
+    "anonymous", "viewer", "viewer_of_a", "agency_admin_of_a", "operator", "super_admin")
+ROLES = (ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER)
+EVERYONE = frozenset(ROLES)
+STAFF = EVERYONE - {ANON}
+MANAGERS = frozenset({ADMIN_A, SUPER})
+SUPER_ONLY = frozenset({SUPER})
+#: Roles that see only agency A's subtree.
+SCOPED = frozenset({VIEWER_A, ADMIN_A})
+ROLE_OF = {VIEWER: Role.VIEWER, VIEWER_A: Role.VIEWER, ADMIN_A: Role.AGENCY_ADMIN, OPERATOR: Role.OPERATOR,
+           SUPER: Role.SUPER_ADMIN}
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use an endpoint, and what the URL points at."""
+
+    roles: frozenset[str]
+    #: "agency" or "employee" when the URL names an object that agency scope applies to.
+    scoped_object: str | None = None
+    #: GET status for an allowed role.
+    ok: int = 200
+    #: GET status for signed-in staff on a public page (the login page sends them home).
+    staff_ok: int | None = None
+    #: POST status for an allowed role whose request targets nothing out of scope.
+    post_ok: int | None = None
+
+
+ACCESS: dict[str, Access] = {
+    "home.index": Access(EVERYONE),
+    "auth.login": Access(EVERYONE, staff_ok=302, post_ok=302),
+    "auth.logout": Access(STAFF, post_ok=302),
+    "auth.change_password": Access(STAFF, post_ok=200),
+    "auth.staff_list": Access(SUPER_ONLY),
+    "auth.staff_create": Access(SUPER_ONLY),
+    "auth.staff_edit": Access(SUPER_ONLY),  # staff accounts are not scoped: super admin only
+    "masterdata.agency_tree": Access(STAFF),
+    "masterdata.agency_create": Access(SUPER_ONLY),
+    "masterdata.agency_edit": Access(SUPER_ONLY, "agency"),
+    "masterdata.agency_toggle": Access(SUPER_ONLY, "agency"),
+    "masterdata.employee_list": Access(STAFF),
+    "masterdata.employee_detail": Access(STAFF, "employee"),
+    "masterdata.employee_create": Access(MANAGERS, post_ok=200),  # re-shown: B is not a valid choice
+    "masterdata.employee_edit": Access(MANAGERS, "employee"),
+    "masterdata.employee_toggle": Access(MANAGERS, "employee"),
+    "imports.index": Access(SUPER_ONLY),
+    "imports.upload": Access(SUPER_ONLY),
+    "imports.preview": Access(SUPER_ONLY, ok=404),  # token "x" is nobody's upload
+    "imports.confirm": Access(SUPER_ONLY),
+    "imports.template": Access(SUPER_ONLY),
+    "audit.entry_list": Access(SUPER_ONLY),
+}
+
+#: Fixed values for URL arguments that do not name a database object.
+PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv"}
+
+
+@dataclass
+class World:
+    """Agency A (with sub-unit A1) and agency B under one government, one employee and one admin in each."""
+
+    agency_ids: dict[str, int]
+    employee_ids: dict[str, int]
+    staff_ids: dict[str, int]
+    a_id: int
+    b_id: int
+    b_path: str
+
+
+@pytest.fixture
+def world(make_agency, make_employee, make_staff) -> World:
+    government = make_agency("KOTA", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)
+    agency_a = make_agency("DINAS-A", parent=government, name="Dinas A")
+    unit_a = make_agency("UNIT-A1", parent=agency_a, name="Bidang A1", kind=AgencyKind.UNIT)
+    agency_b = make_agency("DINAS-B", parent=government, name="Dinas B")
+    employee_a = make_employee(unit_a, name="Pegawai Di A")
+    employee_b = make_employee(agency_b, name="Pegawai Di B")
+    staff_a = make_staff(Role.AGENCY_ADMIN, agency=unit_a, email="staf-a@contoh.go.id")
+    staff_b = make_staff(Role.AGENCY_ADMIN, agency=agency_b, email="staf-b@contoh.go.id")
+    return World(
+        agency_ids={"A": unit_a.id, "B": agency_b.id},
+        employee_ids={"A": employee_a.id, "B": employee_b.id},
+        staff_ids={"A": staff_a.id, "B": staff_b.id},
+        a_id=agency_a.id, b_id=agency_b.id, b_path=agency_b.path,
+    )
+
+
+def sign_in(app, make_staff, world: World, role: str):
+    """A client signed in as the role (anonymous: not signed in) and the acting staff id."""
+    client = app.test_client()
+    if role == ANON:
+        return client, None
+    agency = db.session.get(Agency, world.a_id)
+    staff = make_staff(ROLE_OF[role], agency=agency if role in SCOPED else None)
+    response = client.post("/masuk", data={"email": staff.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client, staff.id
+
+
+def routes(app):
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.endpoint)
+
+
+def decided_routes(app):
+    """Routes with a row in ACCESS (test_every_route_is_in_the_table fails for the others)."""
+    return [rule for rule in routes(app) if rule.endpoint in ACCESS]
+
+
+def build_url(app, rule, world: World, side: str) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name == "agency_id":
+            values[name] = world.agency_ids[side]
+        elif name == "employee_id":
+            values[name] = world.employee_ids[side]
+        elif name == "staff_id":
+            values[name] = world.staff_ids[side]
+        elif name in PLAIN_URL_VALUES:
+            values[name] = PLAIN_URL_VALUES[name]
+        else:
+            pytest.fail(f"{rule.endpoint}: no test value for URL argument {name!r}; add one to test_access.py")
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def names_object(rule) -> bool:
+    return bool({"agency_id", "employee_id", "staff_id"} & set(rule.arguments))
+
+
+def expected_get(access: Access, rule, role: str, side: str) -> int:
+    if "GET" not in rule.methods:
+        return 405
+    if role == ANON:
+        return access.ok if ANON in access.roles else 302
+    if role not in access.roles:
+        return 403
+    if access.scoped_object and role in SCOPED and side == "B":
+        return 404
+    if ANON in access.roles and access.staff_ok:
+        return access.staff_ok
+    return access.ok
+
+
+def expected_post(access: Access, rule, role: str) -> int:
+    """Status of a POST aimed at agency B's data."""
+    if role == ANON:
+        return 200 if ANON in access.roles else 302
+    if role not in access.roles:
+        return 403
+    if access.scoped_object and role in SCOPED:
+        return 404
+    if access.post_ok is None:
+        pytest.fail(f"{rule.endpoint}: set post_ok in ACCESS for what {role} gets on POST")
+    return access.post_ok
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in routes(app)}
+    missing = endpoints - ACCESS.keys()
+    assert not missing, f"routes without an access decision (add them to ACCESS): {sorted(missing)}"
+    stale = ACCESS.keys() - endpoints
+    assert not stale, f"ACCESS lists routes that no longer exist: {sorted(stale)}"
+
+
+def test_table_agrees_with_the_role_decorators(app):
+    for endpoint, view in app.view_functions.items():
+        declared = getattr(view, "allowed_roles", None)
+        if declared is None or endpoint not in ACCESS:
+            continue
+        table = {ROLE_OF[role] for role in ACCESS[endpoint].roles if role != ANON}
+        assert table == set(declared), endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_every_route(app, world, make_staff, role):
+    client, _ = sign_in(app, make_staff, world, role)
+    failures = []
+    for rule in decided_routes(app):
+        access = ACCESS[rule.endpoint]
+        for side in ("A", "B") if names_object(rule) else ("A",):
+            url = build_url(app, rule, world, side)
+            expected = expected_get(access, rule, role, side)
+            response = client.get(url)
+            if response.status_code != expected:
+                failures.append(f"GET {url} ({rule.endpoint}, {side}) as {role}: {response.status_code}, "
+                                f"expected {expected}")
+            elif expected == 302 and role == ANON and urlsplit(response.headers["Location"]).path != "/masuk":
+                failures.append(f"GET {url} as {role} redirects to {response.headers['Location']}")
+    assert not failures, "\n".join(failures)
+
+
+def hostile_form(endpoint: str, world: World) -> dict:
+    """Form data that would change agency B's data (or grant power) if the POST were accepted."""
+    b = str(world.b_id)
+    birth = date(1979, 4, 3)
+    employee = {"nama": "Diretas", "kategori": "PNS", "nip": make_nip_pns(birth, 2003, 1, "L", 321),
+                "nik": make_nik("327301", birth, "L", 4321), "tanggal_lahir": "", "jenis_kelamin": "",
+                "jabatan": "", "agency_id": b, "no_hp": "", "email": ""}
+    forms = {
+        "auth.login": {"email": "staf-b@contoh.go.id", "password": "salah-sekali-123"},
+        "auth.staff_create": {"email": "penyusup@contoh.go.id", "name": "Penyusup", "role": "super_admin",
+                              "agency_id": "0", "password": "penyusup-12345", "is_active": "y"},
+        "auth.staff_edit": {"email": "staf-b@contoh.go.id", "name": "Diretas", "role": "super_admin",
+                            "agency_id": "0", "password": "penyusup-12345", "is_active": "y"},
+        "masterdata.agency_create": {"kode": "SUSUPAN", "nama": "Unit Susupan", "jenis": "UNIT", "parent_id": b},
+        "masterdata.agency_edit": {"kode": "DINAS-B", "nama": "Diretas", "jenis": "DINAS",
+                                   "parent_id": str(world.a_id)},
+        "masterdata.employee_create": employee,
+        "masterdata.employee_edit": employee,
+        "imports.confirm": {"token": "x", "only_valid": "y"},
+    }
+    return forms.get(endpoint, {})
+
+
+def snapshot(actor_id: int | None) -> dict[str, list]:
+    """Every row an out-of-scope POST could touch (the actor's own account row aside)."""
+    tables = db.metadata.tables
+    result = {}
+    for name in ("agencies", "employees", "staff", "audit_entries", "pending_imports"):
+        table = tables[name]
+        query = sa.select(table).order_by(table.c.id)
+        if name == "staff" and actor_id is not None:
+            query = query.where(table.c.id != actor_id)
+        result[name] = [tuple(row) for row in db.session.execute(query)]
+    return result
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != SUPER])
+def test_post_aimed_at_another_agency_changes_nothing(app, world, make_staff, role):
+    client, actor_id = sign_in(app, make_staff, world, role)
+    # Logout last: it ends the session the other requests need.
+    post_rules = sorted((r for r in decided_routes(app) if "POST" in r.methods), key=lambda r: r.endpoint == "auth.logout")
+    assert post_rules
+    failures = []
+    for rule in post_rules:
+        url = build_url(app, rule, world, "B")
+        before = snapshot(actor_id)
+        response = client.post(url, data=hostile_form(rule.endpoint, world))
+        expected = expected_post(ACCESS[rule.endpoint], rule, role)
+        if response.status_code != expected:
+            failures.append(f"POST {url} ({rule.endpoint}) as {role}: {response.status_code}, expected {expected}")
+        if snapshot(actor_id) != before:
+            failures.append(f"POST {url} ({rule.endpoint}) as {role} changed data")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.fixture
+def admin_of_a(app, world, make_staff):
+    client, _ = sign_in(app, make_staff, world, ADMIN_A)
+    return client
+
+
+def employee_form(employee: Employee, **overrides) -> dict:
+    data = {"nama": employee.name, "kategori": employee.category.value, "nip": employee.nip or "",
+            "nik": employee.nik or "", "tanggal_lahir": "", "jenis_kelamin": "", "jabatan": "Staf",
+            "agency_id": str(employee.agency_id), "no_hp": "", "email": ""}
+    data.update(overrides)
+    return data
+
+
+def test_agency_admin_cannot_move_an_employee_out_of_scope(admin_of_a, world):
+    employee = db.session.get(Employee, world.employee_ids["A"])
+    response = admin_of_a.post(f"/admin/pegawai/{employee.id}/ubah",
+                               data=employee_form(employee, nama="Pindah Ke B", agency_id=str(world.b_id)))
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert "Not a valid choice" in response.get_data(as_text=True)
+    employee = db.session.get(Employee, world.employee_ids["A"])
+    assert employee.agency_id == world.agency_ids["A"]
+    assert employee.name == "Pegawai Di A"
+
+
+def test_agency_admin_cannot_create_an_employee_outside_scope(admin_of_a, world):
+    form = hostile_form("masterdata.employee_create", world)
+    response = admin_of_a.post("/admin/pegawai/baru", data=form)
+    assert response.status_code in (200, 404)
+    assert db.session.scalar(sa.select(Employee).where(Employee.nip == form["nip"])) is None
+
+
+def test_agency_admin_manages_their_own_subtree(admin_of_a, world):
+    employee = db.session.get(Employee, world.employee_ids["A"])
+    response = admin_of_a.post(f"/admin/pegawai/{employee.id}/ubah",
+                               data=employee_form(employee, jabatan="Kepala Seksi", agency_id=str(world.a_id)))
+    assert response.status_code == 302
+    employee = db.session.get(Employee, world.employee_ids["A"])
+    assert (employee.position, employee.agency_id) == ("Kepala Seksi", world.a_id)
+    assert admin_of_a.post(f"/admin/pegawai/{employee.id}/status").status_code == 302
+    assert not db.session.get(Employee, employee.id).is_active
+
+
+def test_agency_admin_offered_only_their_subtree(admin_of_a, world):
+    body = admin_of_a.get("/admin/pegawai/baru").get_data(as_text=True)
+    assert f'value="{world.agency_ids["A"]}"' in body
+    assert f'value="{world.b_id}"' not in body
+    assert "Dinas B" not in body
+
+
+@pytest.mark.parametrize("role", sorted(SCOPED))
+def test_scoped_pages_never_show_another_agency(app, world, make_staff, role):
+    client, _ = sign_in(app, make_staff, world, role)
+    nip_b = db.session.get(Employee, world.employee_ids["B"]).nip
+    for url in ("/", "/admin/perangkat-daerah", "/admin/pegawai?status=semua", f"/admin/pegawai?q={nip_b}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.get_data(as_text=True)
+        assert "Dinas B" not in body, url
+        assert "Pegawai Di B" not in body, url
+    assert "Pegawai Di A" in client.get("/admin/pegawai").get_data(as_text=True)
+    assert client.get(f"/admin/pegawai?unit={world.b_id}").status_code == 404
+    assert client.get(f"/admin/pegawai?unit={world.agency_ids['A']}").status_code == 200
+
+
+def test_agency_admin_without_an_agency_sees_nothing(app, world, make_staff):
+    """Scope fails closed: an agency admin row that lost its agency must not see the whole government."""
+    staff = make_staff(Role.AGENCY_ADMIN)
+    client = app.test_client()
+    assert client.post("/masuk", data={"email": staff.email, "password": PASSWORD}).status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.get(f"/admin/pegawai/{world.employee_ids['B']}").status_code == 404
+    assert client.get(f"/admin/pegawai/{world.employee_ids['B']}/ubah").status_code == 404
+    body = client.get("/admin/pegawai?status=semua").get_data(as_text=True)
+    assert "Pegawai Di B" not in body
+    assert "Pegawai Di A" not in body
+    assert db.session.get(Staff, staff.id).agency_id is None
