@@ -25,13 +25,14 @@ class SeedSummary:
     agencies: importer.ImportReport
     employees: importer.ImportReport
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    city: str = ""
 
     def describe(self) -> str:
         lines = [
-            f"Agencies:  {self.agencies.summary_line()}",
-            f"Employees: {self.employees.summary_line()}",
+            f"Agencies:  {self.agencies.summary()}",
+            f"Employees: {self.employees.summary()}",
             "",
-            f"Demo staff logins (password for all: {DEMO_PASSWORD}):",
+            f"Demo city: {self.city}. Staff logins (password for all: {DEMO_PASSWORD}):",
         ]
         lines += [f"  {role:<28} {email:<40} {note}" for role, email, note in self.logins]
         return "\n".join(lines)
@@ -47,7 +48,8 @@ def seed_demo() -> SeedSummary:
     employees_csv = _csv(list(next(demo_employees()).as_row()), (e.as_row() for e in demo_employees()))
     employee_report = importer.import_employees(ACTOR, employees_csv, "demo-pegawai.csv")
     _raise_unless_applied(employee_report)
-    return SeedSummary(agency_report, employee_report, _ensure_demo_staff())
+    city = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
+    return SeedSummary(agency_report, employee_report, _ensure_demo_staff(), city)
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -81,6 +83,4 @@ def _ensure_demo_staff() -> list[tuple[str, str, str]]:
             create_staff(ACTOR, email=email, name=name, role=role, password=DEMO_PASSWORD,
                          agency_id=agency.id if agency else None)
         logins.append((role.value, email, note))
-    root = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
-    logins.append(("", "", f"(city: {root})"))
     return logins

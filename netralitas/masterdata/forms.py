@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from netralitas.masterdata.models import AgencyKind, Category
@@ -62,16 +62,18 @@ class ConfirmForm(FlaskForm):
 class UploadForm(FlaskForm):
     """Spreadsheet upload for an import preview."""
 
-    file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkas terlebih dahulu."))])
+    file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkas terlebih dahulu."))],
+                     render_kw={"accept": ".csv,.xlsx"})
     submit = SubmitField(_l("Unggah dan pratinjau"))
 
 
 class ImportConfirmForm(FlaskForm):
     """Confirm an import after its preview."""
 
-    token = StringField(validators=[DataRequired(), Length(max=64)])
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
     only_valid = BooleanField(_l("Impor hanya baris yang valid (baris bermasalah dilewati)"))
     submit = SubmitField(_l("Impor sekarang"))
+    cancel = SubmitField(_l("Batalkan dan hapus berkas"))
 
 
 def _attach_errors(form: FlaskForm, cleaned: Cleaned) -> None:

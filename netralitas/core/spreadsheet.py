@@ -1,0 +1,259 @@
+"""Read uploaded CSV/XLSX bytes safely into header + rows, and write small template files."""
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+HEADER_SCAN_CHARS = 64 * 1024
+#: Limits checked on the zip directory before openpyxl decompresses anything (zip bombs).
+MAX_ZIP_MEMBERS = 500
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FLOOR = 1024 * 1024
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+#: (row number as the spreadsheet shows it, cell values) from the header row on.
+RawRows = Generator[tuple[int, Sequence[Any]], None, None]
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read as a spreadsheet; str() is an Indonesian message for the admin."""
+
+
+@dataclass
+class Sheet:
+    """A parsed sheet: recognised columns, and the non-blank data rows keyed by column name."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]]
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def normalize_header(value: Any) -> str:
+    """Header cell as a column key: trimmed, lower-cased, inner spaces as underscores."""
+    return "_".join(str(value if value is not None else "").lower().split())
+
+
+def read_sheet(content: bytes, filename: str, *, known_columns: Sequence[str], required_columns: Sequence[str],
+               max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Sheet:
+    """Parse CSV or XLSX bytes; row numbers are those the spreadsheet shows (header is row 1)."""
+    if not content:
+        raise SpreadsheetError("Berkas kosong.")
+    if max_bytes is not None and len(content) > max_bytes:
+        raise SpreadsheetError(f"Berkas terlalu besar: maksimal {_megabytes(max_bytes)} MB. "
+                               "Pecah menjadi beberapa berkas lalu impor satu per satu.")
+    extension = PurePath(filename or "").suffix.lower()
+    if extension == ".csv":
+        raw_rows = _csv_rows(content, known_columns)
+    elif extension == ".xlsx":
+        raw_rows = _xlsx_rows(content)
+    elif extension == ".xls":
+        raise SpreadsheetError("Format .xls (Excel 97-2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV UTF-8.")
+    else:
+        raise SpreadsheetError(f"Jenis berkas tidak didukung ({extension or 'tanpa ekstensi'}). "
+                               "Unggah berkas .csv atau .xlsx.")
+    return _build_sheet(raw_rows, known_columns, required_columns, max_rows)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+def _build_sheet(raw_rows: RawRows, known_columns: Sequence[str],
+                 required_columns: Sequence[str], max_rows: int) -> Sheet:
+    try:
+        return _collect_rows(raw_rows, known_columns, required_columns, max_rows)
+    finally:
+        raw_rows.close()  # releases the xlsx archive even when a check fails half-way
+
+
+def _collect_rows(raw_rows: RawRows, known_columns: Sequence[str],
+                  required_columns: Sequence[str], max_rows: int) -> Sheet:
+    header_row = next(raw_rows, None)
+    if header_row is None:
+        raise SpreadsheetError("Berkas kosong: tidak ada baris judul kolom maupun data.")
+    header = [normalize_header(cell) for cell in header_row[1]]
+    _check_header(header, known_columns, required_columns)
+    positions = {name: index for index, name in enumerate(header) if name in known_columns}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in raw_rows:
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue  # blank rows between or after the data are not records
+        if len(rows) >= max_rows:
+            raise SpreadsheetError(f"Berkas berisi lebih dari {max_rows:,} baris data".replace(",", ".")
+                                   + "; pecah menjadi beberapa berkas.")
+        rows.append((number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()}))
+    if not rows:
+        raise SpreadsheetError("Berkas hanya berisi baris judul kolom, tanpa baris data.")
+    ignored = [name for name in header if name and name not in known_columns]
+    return Sheet(columns=list(positions), rows=rows, ignored_columns=ignored)
+
+
+def _check_header(header: list[str], known_columns: Sequence[str], required_columns: Sequence[str]) -> None:
+    duplicates = sorted({name for name in header if name and header.count(name) > 1 and name in known_columns})
+    if duplicates:
+        raise SpreadsheetError(f"Kolom {', '.join(duplicates)} muncul lebih dari sekali di baris judul.")
+    missing = [name for name in required_columns if name not in header]
+    if missing:
+        raise SpreadsheetError(
+            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Baris pertama harus berisi judul kolom "
+            f"({', '.join(known_columns)}); unduh templat untuk contoh.")
+
+
+def _csv_rows(content: bytes, known_columns: Sequence[str]) -> RawRows:
+    if content.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError("Berkas ini berkas Excel (.xlsx), bukan CSV; ganti ekstensinya menjadi .xlsx.")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = content[:exc.start].count(b"\n") + 1
+        raise SpreadsheetError(
+            f"Berkas bukan teks UTF-8 (karakter tidak dikenal di baris {line}). Di Excel pilih "
+            "Simpan Sebagai → 'CSV UTF-8 (dipisahkan koma)' lalu unggah lagi.") from None
+    if "\x00" in text:
+        raise SpreadsheetError("Berkas berisi data biner, bukan teks CSV.")
+    delimiter = _guess_delimiter(text, known_columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return _numbered_csv(reader)
+
+
+def _numbered_csv(reader: Iterator[list[str]]) -> RawRows:
+    # reader.line_num counts physical lines; a quoted cell may span several, so count records instead.
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            yield number, cells
+    except csv.Error:
+        raise SpreadsheetError(f"CSV rusak di baris {number + 1}: ada sel yang terlalu panjang "
+                               "atau tanda kutip yang tidak ditutup.") from None
+
+
+def _guess_delimiter(text: str, known_columns: Sequence[str]) -> str:
+    """Semicolon (Indonesian Excel) or comma: whichever splits the header into more known columns."""
+    first_line = text[:HEADER_SCAN_CHARS].lstrip("\r\n").split("\n", 1)[0]
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:  # e.g. an oversized field; the real read reports it
+            cells = []
+        return sum(normalize_header(cell) in known_columns for cell in cells), first_line.count(delimiter)
+
+    return max((",", ";"), key=score)
+
+
+def _xlsx_rows(content: bytes) -> RawRows:
+    _check_zip(content)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores; not the admin's concern
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for broken files
+        raise SpreadsheetError(f"Berkas .xlsx rusak atau tidak bisa dibaca ({exc.__class__.__name__}).") from None
+    if not workbook.worksheets:
+        raise SpreadsheetError("Berkas .xlsx tidak berisi lembar kerja.")
+    return _xlsx_numbered(workbook)
+
+
+def _xlsx_numbered(workbook) -> RawRows:
+    sheet = workbook.worksheets[0]
+    try:
+        # Exporters often write a wrong <dimension>; without this openpyxl would stop early.
+        sheet.reset_dimensions()
+        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+        header = list(first)
+        while header and header[-1] is None:
+            header.pop()
+        yield 1, header
+        # Bounding the width stops one far-right cell from padding every row to 16,384 columns.
+        rows = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
+        yield from enumerate(rows, start=2)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a corrupt sheet surfaces only while streaming it
+        raise SpreadsheetError(f"Isi berkas .xlsx rusak ({exc.__class__.__name__}).") from None
+    finally:
+        workbook.close()
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse non-zip files and zip bombs by reading only the zip directory."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise SpreadsheetError("Berkas bukan berkas Excel .xlsx yang sah (bukan arsip zip). Bila isinya CSV, "
+                               "ganti ekstensinya menjadi .csv.") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError("Berkas .xlsx berisi terlalu banyak bagian; ini bukan lembar kerja biasa.")
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SpreadsheetError(f"Isi berkas .xlsx terlalu besar setelah dibuka (lebih dari "
+                               f"{_megabytes(MAX_UNCOMPRESSED_BYTES)} MB).")
+    for member in members:
+        if member.file_size > RATIO_CHECK_FLOOR and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            raise SpreadsheetError("Berkas .xlsx mencurigakan (rasio kompresi tidak wajar); impor ditolak.")
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel detects the encoding), comma-separated, formula-safe."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(name) for name in columns])
+    for row in rows:
+        writer.writerow([safe_cell(_csv_text(value)) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, text_columns: Sequence[str] = (),
+               title: str = "Data") -> bytes:
+    """One-sheet XLSX; text_columns are formatted as Text so Excel keeps long numbers' digits."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append([safe_cell(name) for name in columns])
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    for index, name in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(name) + 4)
+        if name in text_columns:
+            sheet.column_dimensions[letter].width = 22
+            sheet.column_dimensions[letter].number_format = "@"
+            for (cell,) in sheet.iter_rows(min_col=index, max_col=index):
+                cell.number_format = "@"
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
