@@ -6,6 +6,7 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from netralitas.auth.access import roles_required
@@ -55,8 +56,7 @@ def preview(token: str):
         flash(_("Berkas %(name)s tidak bisa dibaca: %(reason)s", name=pending.filename, reason=str(exc)), "danger")
         return redirect(url_for("imports.index"))
     form = ImportConfirmForm(token=token)
-    return render_template("masterdata/import_preview.html", report=report, form=form,
-                           label=importer.KINDS[pending.kind].label, rows_shown=ROWS_SHOWN)
+    return render_template("masterdata/import_preview.html", report=report, form=form, rows_shown=ROWS_SHOWN)
 
 
 @bp.route("/konfirmasi", methods=["POST"])
@@ -112,5 +112,8 @@ def _own_pending_or_404(token: str) -> PendingImport:
 def _refusal_message(report: importer.ImportReport) -> str:
     if report.valid_rows == 0:
         return _("Impor ditolak: tidak ada baris yang valid. Tidak ada data yang disimpan.")
-    return _("Impor ditolak: %(n)d baris bermasalah, jadi tidak ada data yang disimpan. Perbaiki berkasnya, atau "
-             "centang \"Impor hanya baris yang valid\" untuk melewati baris bermasalah.", n=report.invalid)
+    # Indonesian has one plural form, so both msgids are the same; English needs two.
+    return ngettext("Impor ditolak: %(num)d baris bermasalah, jadi tidak ada data yang disimpan. Perbaiki berkasnya, "
+                    "atau centang \"Impor hanya baris yang valid\" untuk melewati baris bermasalah.",
+                    "Impor ditolak: %(num)d baris bermasalah, jadi tidak ada data yang disimpan. Perbaiki berkasnya, "
+                    "atau centang \"Impor hanya baris yang valid\" untuk melewati baris bermasalah.", report.invalid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, MANAGERS, roles_required
@@ -93,7 +94,7 @@ def agency_toggle(agency_id: int):
     if form.validate_on_submit():
         changed = services.set_agency_active(current_user, agency, activate)
         db.session.commit()
-        flash(_("%(n)d perangkat daerah diperbarui.", n=changed), "success")
+        flash(ngettext("%(num)d perangkat daerah diperbarui.", "%(num)d perangkat daerah diperbarui.", changed), "success")
         return redirect(url_for("masterdata.agency_tree"))
     subtree = len(_subtree_ids(agency))
     return render_template("masterdata/agency_toggle.html", form=form, agency=agency, activate=activate, subtree=subtree)
