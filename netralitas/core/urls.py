@@ -10,3 +10,8 @@ def is_safe_redirect(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def public_url(base_url: str, path: str) -> str:
+    """An absolute URL on the official public address (PUBLIC_BASE_URL), whatever host served the page."""
+    return base_url.rstrip("/") + "/" + path.lstrip("/")
