@@ -1,11 +1,14 @@
 """Netralitas: registry of political-neutrality declarations signed by regional government employees."""
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
@@ -73,11 +76,14 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
     from netralitas.audit.views import bp as audit_bp
     from netralitas.auth.views import bp as auth_bp
+    from netralitas.events.views import bp as events_bp
     from netralitas.home.views import bp as home_bp
+    from netralitas.invitations.views import bp as invitations_bp
     from netralitas.masterdata.import_views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
+    from netralitas.signing.views import bp as signing_bp
 
-    for bp in (home_bp, auth_bp, masterdata_bp, import_bp, audit_bp):
+    for bp in (home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp):
         app.register_blueprint(bp)
 
 
@@ -88,8 +94,20 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         return render_template(f"errors/{code}.html"), code
 
+    def database_unavailable(error):
+        # Locked SQLite past its busy timeout, PostgreSQL restarting or unreachable: ask for a retry.
+        # The page must not touch the database (no current_user), so it does not extend base.html.
+        app.logger.warning("database unavailable: %s", error.__class__.__name__)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        response = app.make_response((render_template("errors/unavailable.html"), 503))
+        response.headers["Retry-After"] = "5"
+        return response
+
     for code in (400, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(PoolTimeoutError, database_unavailable)
 
 
 def register_request_hooks(app: Flask) -> None:

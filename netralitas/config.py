@@ -17,12 +17,12 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def load_secret_key(instance_path: Path) -> str:
-    """Return SECRET_KEY from the environment, else from instance/secret_key, creating it once."""
-    from_env = os.environ.get("SECRET_KEY")
+def load_secret_key(instance_path: Path, name: str = "secret_key") -> str:
+    """Return the secret from the environment (upper-cased name), else from instance/<name>, creating it once."""
+    from_env = os.environ.get(name.upper())
     if from_env:
         return from_env
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name
     if not key_file.exists():
         _create_key_file(key_file)
     return key_file.read_text().strip()
@@ -60,6 +60,15 @@ class Config:
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SECRET_KEY = load_secret_key(instance_path)
+        #: Derives every personal invitation code; the database holds only their digests.
+        #: Losing it means re-issuing codes; leaking it lets codes be recomputed. Back it up with the DB.
+        self.INVITATION_KEY = load_secret_key(instance_path, "invitation_key")
+        #: Largest accepted drawn-signature PNG.
+        self.SIGNATURE_MAX_BYTES = int(os.environ.get("SIGNATURE_MAX_BYTES", 150 * 1024))
+        #: Failed code attempts allowed per client address: generous, since a stadium shares one address.
+        self.SIGNER_FAILURES_PER_IP = os.environ.get("SIGNER_FAILURES_PER_IP", "120 per minute")
+        #: Failed attempts per invitation code (guessing a birth date or attendance code for a known code).
+        self.SIGNER_FAILURES_PER_CODE = os.environ.get("SIGNER_FAILURES_PER_CODE", "5 per 15 minutes")
         #: The official address printed in QR codes and links; also decides cookie security.
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,9 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
 from netralitas.audit.models import AuditEntry, AuditHead
 from netralitas.auth.models import Role, Staff
+from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.masterdata.models import Agency, Category, Employee, PendingImport
+from netralitas.signing.models import Signature
 
-__all__ = ["Agency", "AuditEntry", "AuditHead", "Category", "Employee", "PendingImport", "Role", "Staff"]
+__all__ = ["Agency", "AuditEntry", "AuditHead", "Category", "DeclarationText", "Employee", "Event", "Invitation",
+           "PendingImport", "Role", "Signature", "Staff"]

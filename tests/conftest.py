@@ -1,18 +1,27 @@
 """Shared fixtures: an app per test on SQLite and on PostgreSQL, a client, and data factories."""
 from __future__ import annotations
 
+import base64
+import io
 import itertools
 import os
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from PIL import Image, ImageDraw
 
 from netralitas import create_app
 from netralitas.auth.models import Role, Staff
 from netralitas.core.identity import make_nik, make_nip_pns
+from netralitas.db import utcnow
+from netralitas.events import services as events
+from netralitas.events.models import ElectionKind, Event, EventStatus
 from netralitas.extensions import db, limiter
+from netralitas.invitations.services import code_for, display_code, ensure_invitations
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -260,3 +269,85 @@ def city_units(make_agency) -> dict[str, Agency]:
     """PEMKOT (root) with DISDIK below it: the units the import files point at."""
     root = make_agency("PEMKOT", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)
     return {"PEMKOT": root, "DISDIK": make_agency("DISDIK", parent=root, name="Dinas Pendidikan")}
+
+
+# --- events and signing -----------------------------------------------------------------------------
+
+def signature_png(width: int = 600, height: int = 200) -> bytes:
+    """A drawn-looking signature: a few strokes on a transparent canvas."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(20, height - 40), (200, 40), (400, height - 30), (width - 20, 30)],
+                               fill=(10, 20, 80, 255), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+@dataclass
+class Invited:
+    """An employee invited to an event, with the code printed on their slip."""
+
+    event: Event
+    employee: Employee
+    code: str
+
+    @property
+    def birth(self) -> str:
+        return self.employee.birth_date.strftime("%d-%m-%Y")
+
+    def declaration(self, **overrides) -> dict:
+        """A complete, valid declaration form."""
+        data = {"typed_name": self.employee.name, "signature": data_url(signature_png()),
+                "point": [str(i) for i in range(1, len(self.event.current_text.points) + 1)]}
+        data.update(overrides)
+        return data
+
+
+_slugs = itertools.count(1)
+
+
+@pytest.fixture
+def make_event(app):
+    """An event open now (started an hour ago, ends tomorrow) unless told otherwise."""
+
+    def make(*, status: EventStatus = EventStatus.OPEN, attendance: bool = True, **kwargs) -> Event:
+        now = utcnow()
+        values = {"name": "Deklarasi Uji", "slug": f"uji-{next(_slugs)}",
+                  "election_kind": ElectionKind.PILKADA, "opens_dt": now - timedelta(hours=1),
+                  "closes_dt": now + timedelta(days=1), "is_attendance_on": attendance}
+        values.update(kwargs)
+        event = events.create_event("test", **values)
+        if status != EventStatus.DRAFT:
+            events.set_status("test", event, status)
+        db.session.commit()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def invite(app):
+    """Issue (or reuse) the invitation of an employee and return it with its code."""
+
+    def make(event: Event, employee: Employee) -> Invited:
+        ensure_invitations(event, [employee.id])
+        db.session.commit()
+        return Invited(event, employee, display_code(code_for(event.id, employee.id, 0)))
+
+    return make
+
+
+@pytest.fixture
+def invited(make_agency, make_employee, make_event, invite) -> Invited:
+    """One PNS employee invited to one open event."""
+    agency = make_agency()
+    return invite(make_event(), make_employee(agency, name="Siti Rahayu"))
+
+
+def csrf_token(response) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
+    return match.group(1) if match else ""

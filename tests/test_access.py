@@ -7,7 +7,7 @@ for an object of agency B, and no POST of theirs may change B's data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +15,9 @@ import sqlalchemy as sa
 
 from netralitas.auth.models import Role, Staff
 from netralitas.core.identity import make_nik, make_nip_pns
+from netralitas.db import utcnow
+from netralitas.events.models import ElectionKind, EventStatus
+from netralitas.events.services import create_event, set_status
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind, Employee
 
@@ -28,6 +31,11 @@ EVERYONE = frozenset(ROLES)
 STAFF = EVERYONE - {ANON}
 MANAGERS = frozenset({ADMIN_A, SUPER})
 SUPER_ONLY = frozenset({SUPER})
+#: Who may download invitation codes (agency admins for their subtree) and who staffs the venue help desk.
+CODE_EXPORTERS = frozenset({ADMIN_A, OPERATOR, SUPER})
+HELP_DESK = frozenset({OPERATOR, SUPER})
+#: Who runs events: settings, text, open/close, the venue board.
+RUNNERS = frozenset({OPERATOR, SUPER})
 #: Roles that see only agency A's subtree.
 SCOPED = frozenset({VIEWER_A, ADMIN_A})
 ROLE_OF = {VIEWER: Role.VIEWER, VIEWER_A: Role.VIEWER, ADMIN_A: Role.AGENCY_ADMIN, OPERATOR: Role.OPERATOR,
@@ -47,6 +55,10 @@ class Access:
     staff_ok: int | None = None
     #: POST status for an allowed role whose request targets nothing out of scope.
     post_ok: int | None = None
+    #: POST status for an anonymous visitor on a public page.
+    anon_post_ok: int = 200
+    #: Query-string argument that names an agency (e.g. ?unit=), filled in like agency_id in the path.
+    agency_arg: str | None = None
 
 
 ACCESS: dict[str, Access] = {
@@ -72,10 +84,32 @@ ACCESS: dict[str, Access] = {
     "imports.confirm": Access(SUPER_ONLY),
     "imports.template": Access(SUPER_ONLY),
     "audit.entry_list": Access(SUPER_ONLY),
+    "invitations.codes": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "invitations.codes_csv": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "invitations.codes_pdf": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "invitations.helpdesk": Access(HELP_DESK),
+    "invitations.reissue": Access(HELP_DESK, post_ok=200),  # the empty form is shown again
+    "invitations.slip_pdf": Access(HELP_DESK),
+    "events.event_list": Access(STAFF),
+    "events.detail": Access(STAFF),
+    "events.create": Access(RUNNERS, post_ok=200),  # an empty form is shown again
+    "events.edit": Access(RUNNERS, post_ok=200),
+    "events.text": Access(RUNNERS, post_ok=200),
+    "events.change_status": Access(RUNNERS, post_ok=302),  # "buka" on an open event changes nothing
+    "events.board": Access(RUNNERS),
+    "events.board_json": Access(RUNNERS),
+    # The signer's pages are public; without a verified signer session they send people back to the start.
+    "signing.start": Access(EVERYONE, post_ok=422, anon_post_ok=422),
+    "signing.personal_link": Access(EVERYONE, ok=422),  # code "x" is nobody's
+    "signing.declare": Access(EVERYONE, ok=302, post_ok=302, anon_post_ok=302),
+    "signing.done": Access(EVERYONE, ok=302),
+    "signing.signature_image": Access(EVERYONE, ok=404),
+    "signing.leave": Access(EVERYONE, post_ok=302, anon_post_ok=302),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
-PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv"}
+PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv", "slug": "uji-akses",
+                    "action": "buka", "code": "x"}
 
 
 @dataclass
@@ -88,6 +122,8 @@ class World:
     a_id: int
     b_id: int
     b_path: str
+    #: An open event that every employee above must sign.
+    event_id: int
 
 
 @pytest.fixture
@@ -100,11 +136,15 @@ def world(make_agency, make_employee, make_staff) -> World:
     employee_b = make_employee(agency_b, name="Pegawai Di B")
     staff_a = make_staff(Role.AGENCY_ADMIN, agency=unit_a, email="staf-a@contoh.go.id")
     staff_b = make_staff(Role.AGENCY_ADMIN, agency=agency_b, email="staf-b@contoh.go.id")
+    event = create_event("test", name="Deklarasi Uji Akses", slug="uji-akses", election_kind=ElectionKind.PILKADA,
+                         opens_dt=utcnow() - timedelta(hours=1), closes_dt=utcnow() + timedelta(days=1))
+    set_status("test", event, EventStatus.OPEN)
+    db.session.commit()
     return World(
         agency_ids={"A": unit_a.id, "B": agency_b.id},
         employee_ids={"A": employee_a.id, "B": employee_b.id},
         staff_ids={"A": staff_a.id, "B": staff_b.id},
-        a_id=agency_a.id, b_id=agency_b.id, b_path=agency_b.path,
+        a_id=agency_a.id, b_id=agency_b.id, b_path=agency_b.path, event_id=event.id,
     )
 
 
@@ -138,15 +178,20 @@ def build_url(app, rule, world: World, side: str) -> str:
             values[name] = world.employee_ids[side]
         elif name == "staff_id":
             values[name] = world.staff_ids[side]
+        elif name == "event_id":
+            values[name] = world.event_id
         elif name in PLAIN_URL_VALUES:
             values[name] = PLAIN_URL_VALUES[name]
         else:
             pytest.fail(f"{rule.endpoint}: no test value for URL argument {name!r}; add one to test_access.py")
+    agency_arg = ACCESS[rule.endpoint].agency_arg
+    if agency_arg:
+        values[agency_arg] = world.agency_ids[side]  # not a path argument: the URL map adds it as ?unit=
     return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
 def names_object(rule) -> bool:
-    return bool({"agency_id", "employee_id", "staff_id"} & set(rule.arguments))
+    return bool({"agency_id", "employee_id", "staff_id"} & set(rule.arguments)) or bool(ACCESS[rule.endpoint].agency_arg)
 
 
 def expected_get(access: Access, rule, role: str, side: str) -> int:
@@ -166,7 +211,7 @@ def expected_get(access: Access, rule, role: str, side: str) -> int:
 def expected_post(access: Access, rule, role: str) -> int:
     """Status of a POST aimed at agency B's data."""
     if role == ANON:
-        return 200 if ANON in access.roles else 302
+        return access.anon_post_ok if ANON in access.roles else 302
     if role not in access.roles:
         return 403
     if access.scoped_object and role in SCOPED:
@@ -206,7 +251,8 @@ def test_get_every_route(app, world, make_staff, role):
             if response.status_code != expected:
                 failures.append(f"GET {url} ({rule.endpoint}, {side}) as {role}: {response.status_code}, "
                                 f"expected {expected}")
-            elif expected == 302 and role == ANON and urlsplit(response.headers["Location"]).path != "/masuk":
+            elif (expected == 302 and role == ANON and ANON not in access.roles
+                  and urlsplit(response.headers["Location"]).path != "/masuk"):
                 failures.append(f"GET {url} as {role} redirects to {response.headers['Location']}")
     assert not failures, "\n".join(failures)
 
@@ -238,7 +284,7 @@ def snapshot(actor_id: int | None) -> dict[str, list]:
     """Every row an out-of-scope POST could touch (the actor's own account row aside)."""
     tables = db.metadata.tables
     result = {}
-    for name in ("agencies", "employees", "staff", "audit_entries", "pending_imports"):
+    for name in ("agencies", "employees", "staff", "audit_entries", "pending_imports", "invitations"):
         table = tables[name]
         query = sa.select(table).order_by(table.c.id)
         if name == "staff" and actor_id is not None:

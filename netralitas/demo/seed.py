@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from netralitas.auth.models import Role, Staff
 from netralitas.auth.services import create_staff
 from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_employees
+from netralitas.demo.event import DemoEvent, ensure_demo_event
 from netralitas.extensions import db
 from netralitas.masterdata import importer
 from netralitas.masterdata.models import Agency
@@ -26,6 +27,7 @@ class SeedSummary:
     employees: importer.ImportReport
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     city: str = ""
+    event: DemoEvent | None = None
 
     def describe(self) -> str:
         lines = [
@@ -34,7 +36,13 @@ class SeedSummary:
             "",
             f"Demo city: {self.city}. Staff logins (password for all: {DEMO_PASSWORD}):",
         ]
-        lines += [f"  {role:<28} {email:<40} {note}" for role, email, note in self.logins]
+        lines += [f"  {role:<14} {email:<38} {note}" for role, email, note in self.logins]
+        if self.event:
+            slug = self.event.event.slug
+            lines += ["", f"Open event: {self.event.event.name}",
+                      f"  venue page: /e/{slug}   big screen (operator login): /e/{slug}/board",
+                      f"  sign as {self.event.sample_name}: code {self.event.sample_code}, "
+                      f"birth date {self.event.sample_birth_date} (leave the attendance code empty)"]
         return "\n".join(lines)
 
 
@@ -49,7 +57,7 @@ def seed_demo() -> SeedSummary:
     employee_report = importer.import_employees(ACTOR, employees_csv, "demo-pegawai.csv")
     _raise_unless_applied(employee_report)
     city = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
-    return SeedSummary(agency_report, employee_report, _ensure_demo_staff(), city)
+    return SeedSummary(agency_report, employee_report, _ensure_demo_staff(), city, ensure_demo_event())
 
 
 def _csv(header: list[str], rows) -> bytes:

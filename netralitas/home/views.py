@@ -33,6 +33,7 @@ def inject_navigation():
     everyone = tuple(Role)
     items = [
         ("home.index", _l("Beranda"), everyone),
+        ("events.event_list", _l("Acara"), everyone),
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),

@@ -1,0 +1,194 @@
+"""Exports of personal invitation codes (CSV for mail-merge, PDF slips): who is in them, their rows, the audit entry.
+
+The CSV is UTF-8 with a BOM and semicolon-separated: Excel set to Indonesian uses the comma as the decimal
+mark and the semicolon as the list separator, so a double-click opens it in columns there; LibreOffice,
+Google Sheets and our own importer detect the semicolon too. Every text cell goes through safe_cell.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+import sqlalchemy as sa
+from flask import Flask
+
+from netralitas.audit.services import record
+from netralitas.core.spreadsheet import safe_cell
+from netralitas.events.models import Event, Invitation
+from netralitas.events.services import required_clause
+from netralitas.extensions import db
+from netralitas.invitations.services import code_for, display_code, ensure_invitations, invitation_url
+from netralitas.invitations.slips import Slip
+from netralitas.masterdata.models import Agency, Employee
+from netralitas.masterdata.scope import agency_scope, subtree_clause
+from netralitas.signing.models import Signature
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+CSV_COLUMNS = ("nama", "nip", "nik", "unit", "kategori", "no_hp", "email", "kode", "tautan")
+CSV_DELIMITER = ";"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+#: Rows fetched (and CSV lines written) per round trip while streaming.
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The employees who must sign an event, inside one unit subtree of a staff member's scope."""
+
+    event: Event
+    #: Filter on Agency for the staff member's scope (masterdata.scope.agency_scope).
+    scope: sa.ColumnElement[bool]
+    #: The chosen unit (already checked to be in scope), or None for the whole scope.
+    unit: Agency | None = None
+    #: Only those who have not signed yet (for chasing late signers).
+    unsigned_only: bool = False
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        """WHERE conditions on Employee joined with Agency."""
+        conditions = [required_clause(self.event), self.scope]
+        if self.unit is not None:
+            conditions.append(subtree_clause(self.unit.path))
+        if self.unsigned_only:
+            conditions.append(~signed_clause(self.event))
+        return conditions
+
+
+class ExportRow(NamedTuple):
+    """One employee's line in an export, with their live invitation's generation."""
+
+    employee_id: int
+    name: str
+    nip: str | None
+    nik: str | None
+    unit: str
+    category: str
+    phone: str | None
+    email: str | None
+    generation: int
+
+
+def select_for(staff: Staff, event: Event, unit: Agency | None, *, unsigned_only: bool = False) -> Selection:
+    """The selection a staff member asks for; unit must come from get_agency_in_scope."""
+    return Selection(event=event, scope=agency_scope(staff), unit=unit, unsigned_only=unsigned_only)
+
+
+def signed_clause(event: Event) -> sa.ColumnElement[bool]:
+    """True for Employee rows that have signed this event."""
+    return sa.exists().where(Signature.event_id == event.id, Signature.employee_id == Employee.id)
+
+
+def _live_code_clause(event: Event) -> sa.ColumnElement[bool]:
+    return sa.exists().where(Invitation.event_id == event.id, Invitation.employee_id == Employee.id,
+                             Invitation.revoked_dt.is_(None))
+
+
+def _from_employees(*columns) -> sa.Select:
+    return sa.select(*columns).select_from(Employee).join(Agency, Employee.agency_id == Agency.id)
+
+
+def counts(selection: Selection) -> dict[str, int]:
+    """How many employees the selection holds, how many signed, how many already have a live code."""
+    event = selection.event
+    query = _from_employees(
+        sa.func.count(), sa.func.count().filter(signed_clause(event)), sa.func.count().filter(_live_code_clause(event)),
+    ).where(*selection.conditions())
+    total, signed, with_code = db.session.execute(query).one()
+    return {"total": total, "signed": signed, "with_code": with_code}
+
+
+def prepare(selection: Selection) -> int:
+    """Give every employee in the selection a live invitation; returns how many employees it holds."""
+    ids = list(db.session.scalars(_from_employees(Employee.id).where(*selection.conditions())))
+    ensure_invitations(selection.event, ids)
+    return len(ids)
+
+
+def record_export(actor: Staff, selection: Selection, file_format: str, count: int,
+                  employee: Employee | None = None) -> None:
+    """Audit an export of personal data: who, which event and unit, what format, how many people."""
+    unit = selection.unit.code if selection.unit is not None else None
+    data = {"event": selection.event.slug, "unit": unit, "format": file_format, "count": count,
+            "unsigned_only": selection.unsigned_only}
+    if employee is not None:
+        data["employee_id"] = employee.id
+    record(actor, "invitation.export", "event", selection.event.id,
+           f"Kode undangan {selection.event.name} diekspor ({file_format}, {count} pegawai, unit {unit or 'semua'})",
+           data)
+
+
+def rows_query(selection: Selection) -> sa.Select:
+    """The selection's employees with their live invitation, by unit then name (build it before streaming)."""
+    event = selection.event
+    return (
+        _from_employees(Employee.id, Employee.name, Employee.nip, Employee.nik, Agency.name, Employee.category,
+                        Employee.phone, Employee.email, Invitation.generation)
+        .join(Invitation, sa.and_(Invitation.employee_id == Employee.id, Invitation.event_id == event.id,
+                                  Invitation.revoked_dt.is_(None)))
+        .where(*selection.conditions())
+        .order_by(Agency.name, Agency.id, Employee.name_search, Employee.id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+
+
+def iter_rows(query: sa.Select) -> Iterator[ExportRow]:
+    """Run a rows_query in the current session, BATCH_SIZE rows per fetch."""
+    for row in db.session.execute(query):
+        yield _export_row(row)
+
+
+def _export_row(row: sa.Row) -> ExportRow:
+    return ExportRow(row[0], row[1], row[2], row[3], row[4], row[5].value, row[6], row[7], row[8])
+
+
+def employee_row(event: Event, employee: Employee) -> ExportRow:
+    """One employee's row (a live invitation is created first if they have none)."""
+    ensure_invitations(event, [employee.id])
+    generation = db.session.scalar(sa.select(Invitation.generation).where(
+        Invitation.event_id == event.id, Invitation.employee_id == employee.id, Invitation.revoked_dt.is_(None)))
+    return ExportRow(employee.id, employee.name, employee.nip, employee.nik, employee.agency.name,
+                     employee.category.value, employee.phone, employee.email, generation)
+
+
+def code_of(event_id: int, row: ExportRow) -> str:
+    """The row's current invitation code (derived again, never stored)."""
+    return code_for(event_id, row.employee_id, row.generation)
+
+
+def csv_stream(app: Flask, engine: sa.Engine, event_id: int, query: sa.Select) -> Iterator[str]:
+    """The CSV for a streamed response, BATCH_SIZE lines per chunk: BOM and header first.
+
+    Between chunks it holds only a database connection, never a Flask context: the server may drop the
+    iterator half-way (client gone) without leaving a context pushed. Each chunk is built in a short app context.
+    """
+    yield "\ufeff" + _csv_text([CSV_COLUMNS])  # the BOM makes Excel read UTF-8, not the ANSI code page
+    with engine.connect() as connection:
+        for batch in connection.execution_options(yield_per=BATCH_SIZE).execute(query).partitions():
+            with app.app_context():
+                chunk = _csv_text(_csv_cells(event_id, _export_row(row)) for row in batch)
+            yield chunk
+
+
+def _csv_cells(event_id: int, row: ExportRow) -> list[str]:
+    """One CSV line's cells, every one formula-safe."""
+    code = code_of(event_id, row)
+    cells = (row.name, row.nip, row.nik, row.unit, row.category, row.phone, row.email, display_code(code),
+             invitation_url(code))
+    return [safe_cell(cell or "") for cell in cells]
+
+
+def _csv_text(lines: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=CSV_DELIMITER).writerows(lines)
+    return buffer.getvalue()
+
+
+def slips(event_id: int, export_rows: Iterable[ExportRow]) -> Iterator[Slip]:
+    """The printable slip of each row."""
+    for row in export_rows:
+        code = code_of(event_id, row)
+        yield Slip(name=row.name, unit=row.unit, category=row.category, code=code, url=invitation_url(code))

@@ -1,0 +1,117 @@
+"""Personal invitation codes: derived from a server key, stored as digests, re-issued by the help desk."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import current_app
+
+from netralitas.audit.services import record
+from netralitas.core import codes
+from netralitas.core.urls import public_url
+from netralitas.db import utcnow
+from netralitas.events.models import Event, Invitation
+from netralitas.extensions import db
+from netralitas.masterdata.models import Employee
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+CODE_LENGTH = 10  # 50 bits in Crockford base32
+#: How many generations to try when a derived code collides with another live code.
+MAX_COLLISION_TRIES = 8
+
+
+def code_for(event_id: int, employee_id: int, generation: int) -> str:
+    """The code of one invitation, reproducible only with the server's invitation key."""
+    key = current_app.config["INVITATION_KEY"].encode()
+    return codes.derived_code(key, f"invitation:{event_id}:{employee_id}:{generation}", CODE_LENGTH)
+
+
+def invitation_url(code: str) -> str:
+    """The personal link printed on a slip (and encoded in its QR): PUBLIC_BASE_URL/i/<code>."""
+    return public_url(current_app.config["PUBLIC_BASE_URL"], f"/i/{display_code(code)}")
+
+
+def display_code(code: str) -> str:
+    """'ABCDE-FGHJK': how a code is printed."""
+    return codes.group(code)
+
+
+def ensure_invitations(event: Event, employee_ids: Iterable[int]) -> int:
+    """Create the missing live invitations for these employees in bulk; returns how many were made."""
+    wanted = set(employee_ids)
+    have = _chunked_scalars(
+        lambda chunk: sa.select(Invitation.employee_id).where(
+            Invitation.event_id == event.id, Invitation.revoked_dt.is_(None), Invitation.employee_id.in_(chunk)),
+        list(wanted))
+    digests = {eid: codes.digest(code_for(event.id, eid, 0)) for eid in sorted(wanted - have)}
+    taken = _chunked_scalars(
+        lambda chunk: sa.select(Invitation.code_digest).where(Invitation.code_digest.in_(chunk)), list(digests.values()))
+    now = utcnow()
+    rows = []
+    for employee_id, digest in digests.items():
+        generation = 0
+        if digest in taken:
+            generation = _free_generation(event.id, employee_id, 1)
+            digest = codes.digest(code_for(event.id, employee_id, generation))
+        taken.add(digest)
+        rows.append({"event_id": event.id, "employee_id": employee_id, "generation": generation,
+                     "code_digest": digest, "issued_dt": now})
+    if rows:
+        db.session.execute(sa.insert(Invitation), rows)
+    return len(rows)
+
+
+def _chunked_scalars(make_query, values: list, size: int = 900) -> set:
+    """Run an IN-query over values in chunks (SQLite caps bound parameters) and gather the results."""
+    found: set = set()
+    for start in range(0, len(values), size):
+        found.update(db.session.scalars(make_query(values[start:start + size])))
+    return found
+
+
+def live_invitation(event: Event, employee: Employee) -> Invitation | None:
+    """The employee's current (not revoked) invitation for this event."""
+    return db.session.scalar(sa.select(Invitation).where(
+        Invitation.event_id == event.id, Invitation.employee_id == employee.id, Invitation.revoked_dt.is_(None)))
+
+
+def find_by_code(typed: str) -> Invitation | None:
+    """The live invitation whose code was typed (any case, with or without dashes), else None."""
+    try:
+        code = codes.parse(typed, CODE_LENGTH)
+    except codes.CodeError:
+        return None
+    return db.session.scalar(sa.select(Invitation).where(
+        Invitation.code_digest == codes.digest(code), Invitation.revoked_dt.is_(None)))
+
+
+def reissue(actor: Staff, event: Event, employee: Employee, reason: str) -> str:
+    """Revoke the employee's code and issue a new one (help desk, after checking the ID card); returns it."""
+    current = live_invitation(event, employee)
+    generation = 0
+    if current is not None:
+        current.revoked_dt = utcnow()
+        generation = current.generation + 1
+        db.session.flush()
+    generation = _free_generation(event.id, employee.id, generation)
+    code = code_for(event.id, employee.id, generation)
+    invitation = Invitation(event_id=event.id, employee_id=employee.id, generation=generation,
+                            code_digest=codes.digest(code))
+    db.session.add(invitation)
+    db.session.flush()
+    record(actor, "invitation.reissue", "employee", employee.id,
+           f"Kode undangan {employee.name} untuk {event.name} diterbitkan ulang",
+           {"event": event.slug, "generation": generation, "reason": reason[:200]})
+    return code
+
+
+def _free_generation(event_id: int, employee_id: int, start: int) -> int:
+    """The first generation from `start` whose code no other invitation uses (collisions are rare, not impossible)."""
+    for generation in range(start, start + MAX_COLLISION_TRIES):
+        digest = codes.digest(code_for(event_id, employee_id, generation))
+        if db.session.scalar(sa.select(Invitation.id).where(Invitation.code_digest == digest)) is None:
+            return generation
+    raise RuntimeError("could not find a free invitation code")

@@ -1,0 +1,182 @@
+"""Invitation codes: agency admins download slips and CSV for their subtree; the help desk looks up and re-issues."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
+from werkzeug.utils import secure_filename
+
+from netralitas.auth.access import roles_required
+from netralitas.auth.models import Role
+from netralitas.core.qr import qr_svg
+from netralitas.events.models import Event
+from netralitas.events.services import is_required
+from netralitas.extensions import db
+from netralitas.invitations import exports, services, slips
+from netralitas.invitations import helpdesk as desk
+from netralitas.invitations.forms import ReissueForm
+from netralitas.masterdata.models import Employee
+from netralitas.masterdata.scope import get_agency_in_scope, get_employee_in_scope
+from netralitas.masterdata.services import agency_choices
+
+bp = Blueprint("invitations", __name__, url_prefix="/admin/acara")
+
+#: Who may download codes: agency admins for their subtree, operators and super admins for everything.
+EXPORTERS = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN)
+#: The help desk at the venue is operator work.
+HELP_DESK = (Role.SUPER_ADMIN, Role.OPERATOR)
+T = TypeVar("T")
+
+
+@bp.route("/<int:event_id>/undangan")
+@roles_required(*EXPORTERS)
+def codes(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    selection = _selection(event)
+    default_unit = current_user.agency_id if current_user.is_scoped else 0
+    return render_template("invitations/codes.html", event=event, selection=selection,
+                           counts=exports.counts(selection), agency_choices=agency_choices(current_user),
+                           unit_id=request.args.get("unit", default_unit, type=int),
+                           max_slips=slips.MAX_SLIPS_PER_PDF)
+
+
+@bp.route("/<int:event_id>/undangan.csv")
+@roles_required(*EXPORTERS)
+def codes_csv(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    selection = _selection(event)
+    _commit_retrying(lambda: _prepare_export(selection, "csv"))
+    # The query is built here; the stream runs it after this request's context and session are gone.
+    chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, exports.rows_query(selection))
+    response = Response(chunks, mimetype=exports.CSV_MIMETYPE)
+    return _attachment(response, _file_name(selection, "csv"))
+
+
+@bp.route("/<int:event_id>/undangan.pdf")
+@roles_required(*EXPORTERS)
+def codes_pdf(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    selection = _selection(event)
+    if exports.counts(selection)["total"] > slips.MAX_SLIPS_PER_PDF:
+        flash(_("Terlalu banyak pegawai untuk satu PDF (maksimal %(n)d). Pilih unit yang lebih kecil, atau unduh CSV.",
+                n=slips.MAX_SLIPS_PER_PDF), "warning")
+        return redirect(url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int),
+                                belum=request.args.get("belum")))
+    _commit_retrying(lambda: _prepare_export(selection, "pdf"))
+    content = slips.slips_pdf(event.name, exports.slips(event.id, exports.iter_rows(exports.rows_query(selection))))
+    return _pdf(content, _file_name(selection, "pdf"))
+
+
+@bp.route("/<int:event_id>/bantuan")
+@roles_required(*HELP_DESK)
+def helpdesk(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    q = (request.args.get("q") or "").strip()[:desk.MAX_QUERY_LENGTH]
+    page = signed = None
+    if q:
+        page = db.paginate(desk.search(current_user, event, q), per_page=current_app.config["PER_PAGE"], error_out=False)
+        signed = desk.signed_employee_ids(event, [employee.id for employee in page.items])
+    return render_template("invitations/helpdesk.html", event=event, q=q, page=page, signed=signed or set())
+
+
+@bp.route("/<int:event_id>/bantuan/<int:employee_id>/terbitkan-ulang", methods=["GET", "POST"])
+@roles_required(*HELP_DESK)
+def reissue(event_id: int, employee_id: int):
+    event, employee = _required_employee(event_id, employee_id)
+    back = url_for(".helpdesk", event_id=event.id, q=employee.nip or employee.nik)
+    if desk.has_signed(event, employee):
+        flash(_("%(name)s sudah menandatangani acara ini; kodenya tidak diterbitkan ulang. Yang berlaku sekarang "
+                "adalah sertifikatnya.", name=employee.name), "warning")
+        return redirect(back)
+    form = ReissueForm()
+    if form.validate_on_submit():
+        try:
+            code = services.reissue(current_user, event, employee, form.alasan.data)
+            db.session.commit()
+        except IntegrityError:
+            # Two operators re-issued the same code at once: the other one won; show the state, do not guess.
+            db.session.rollback()
+            flash(_("Kode pegawai ini baru saja diterbitkan ulang oleh petugas lain. Periksa lagi sebelum mencoba."),
+                  "warning")
+            return redirect(back)
+        url = services.invitation_url(code)
+        qr = Markup(qr_svg(url))  # noqa: S704  (markup we generate: an <svg> of paths, no text from the request)
+        return render_template("invitations/reissued.html", event=event, employee=employee,
+                               code=services.display_code(code), url=url, qr=qr)
+    return render_template("invitations/reissue_confirm.html", form=form, event=event, employee=employee, back=back)
+
+
+@bp.route("/<int:event_id>/bantuan/<int:employee_id>/slip.pdf")
+@roles_required(*HELP_DESK)
+def slip_pdf(event_id: int, employee_id: int):
+    event, employee = _required_employee(event_id, employee_id)
+
+    def prepare() -> exports.ExportRow:
+        row = exports.employee_row(event, employee)
+        exports.record_export(current_user, exports.select_for(current_user, event, None), "slip-pdf", 1,
+                              employee=employee)
+        return row
+
+    row = _commit_retrying(prepare)
+    content = slips.slips_pdf(event.name, exports.slips(event.id, [row]))
+    return _pdf(content, secure_filename(f"slip-{event.slug}-{employee.id}.pdf"))
+
+
+def _selection(event: Event) -> exports.Selection:
+    """The unit (404 when outside the staff member's scope) and filter asked for in the query string."""
+    unit_id = request.args.get("unit", 0, type=int)
+    unit = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    return exports.select_for(current_user, event, unit, unsigned_only=request.args.get("belum") == "1")
+
+
+def _required_employee(event_id: int, employee_id: int) -> tuple[Event, Employee]:
+    """The event and an employee in scope who must sign it; 404 otherwise."""
+    event = db.get_or_404(Event, event_id)
+    employee = get_employee_in_scope(current_user, employee_id)
+    if not is_required(event, employee):
+        abort(404)
+    return event, employee
+
+
+def _prepare_export(selection: exports.Selection, file_format: str) -> int:
+    count = exports.prepare(selection)
+    exports.record_export(current_user, selection, file_format, count)
+    return count
+
+
+def _commit_retrying(work: Callable[[], T]) -> T:
+    """Run work and commit; if a concurrent download created the same invitations first, run it once more."""
+    try:
+        result = work()
+        db.session.commit()
+        return result
+    except IntegrityError:
+        db.session.rollback()  # the other request's invitations are just as good: the second run finds them
+    result = work()
+    db.session.commit()
+    return result
+
+
+def _file_name(selection: exports.Selection, extension: str) -> str:
+    unit = selection.unit.code if selection.unit is not None else "semua"
+    suffix = "-belum-tanda-tangan" if selection.unsigned_only else ""
+    return secure_filename(f"kode-undangan-{selection.event.slug}-{unit}{suffix}.{extension}")
+
+
+def _attachment(response: Response, file_name: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
+    return response
+
+
+def _pdf(content: bytes, file_name: str) -> Response:
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True, download_name=file_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+

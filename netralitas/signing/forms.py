@@ -1,0 +1,45 @@
+"""The signer's two forms: who are you, and the declaration itself."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+DATA_URL_PREFIX = "data:image/png;base64,"
+
+
+class AccessForm(FlaskForm):
+    """Invitation code, birth date and (at the venue) the attendance code from the big screen."""
+
+    code = StringField(_l("Kode undangan"), validators=[DataRequired(_l("Masukkan kode undangan Anda.")), Length(max=40)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                  "placeholder": "ABCDE-FGHJK"})
+    birth_date = StringField(_l("Tanggal lahir"), validators=[DataRequired(_l("Masukkan tanggal lahir Anda.")),
+                                                               Length(max=20)],
+                             render_kw={"inputmode": "numeric", "autocomplete": "bday", "placeholder": "DD-MM-YYYY"})
+    attendance = StringField(_l("Kode kehadiran di layar"), validators=[Length(max=10)],
+                             render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1234"})
+    submit = SubmitField(_l("Lanjut"))
+
+
+class DeclarationForm(FlaskForm):
+    """Ticked points arrive as `point` values; the drawn signature as a PNG data URL."""
+
+    typed_name = StringField(_l("Ketik nama lengkap Anda"), validators=[
+        DataRequired(_l("Ketik nama lengkap Anda.")), Length(max=200)], render_kw={"autocomplete": "name"})
+    signature = HiddenField(validators=[Length(max=400_000)])
+    submit = SubmitField(_l("Tanda tangani deklarasi"))
+
+    def signature_png(self) -> bytes:
+        """The PNG bytes of the drawn signature; b'' when missing or not a base64 PNG data URL."""
+        data = self.signature.data or ""
+        if not data.startswith(DATA_URL_PREFIX):
+            return b""
+        try:
+            return base64.b64decode(data[len(DATA_URL_PREFIX):], validate=True)
+        except (binascii.Error, ValueError):
+            return b""

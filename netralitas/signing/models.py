@@ -1,0 +1,44 @@
+"""Signatures: one per employee per event, each bound to the exact text version it was made on."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from netralitas.db import UTCDateTime, utcnow
+from netralitas.events.models import DeclarationText, Event
+from netralitas.extensions import db
+from netralitas.masterdata.models import Employee
+
+
+class Signature(db.Model):
+    """A signed declaration: who, which event, which text (and its hash), how and when."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (
+        # The database, not a prior check, guarantees one signature per employee and event.
+        sa.UniqueConstraint("event_id", "employee_id"),
+        sa.Index("ix_signatures_event_signed", "event_id", "signed_dt"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("events.id"))
+    employee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("employees.id"), index=True)
+    invitation_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("invitations.id"))
+    text_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("declaration_texts.id"))
+    #: SHA-256 of the text as shown to the signer, copied so the record stands on its own.
+    text_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: The full name the signer typed under the declaration.
+    typed_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: The drawn signature as a checked PNG.
+    signature_png: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    #: True when made with a valid attendance code from the venue board, else remote.
+    is_attended: so.Mapped[bool]
+    signed_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    client_ip: so.Mapped[str] = so.mapped_column(sa.String(45))
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(300))
+
+    event: so.Mapped[Event] = so.relationship()
+    employee: so.Mapped[Employee] = so.relationship()
+    text: so.Mapped[DeclarationText] = so.relationship()
