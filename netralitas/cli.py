@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(keys_group)
     from netralitas.masterdata.cli import import_agencies_command, import_employees_command
 
     app.cli.add_command(import_agencies_command)
@@ -67,3 +68,32 @@ def seed_demo_command() -> None:
     summary = seed_demo()
     db.session.commit()
     click.echo(summary.describe())
+
+
+keys_group = AppGroup("keys", help="Ed25519 certificate signing keys (files under KEYS_DIR).")
+
+
+@keys_group.command("generate")
+def keys_generate_command() -> None:
+    """Create the first signing key; refuses when one exists (use `keys rotate`)."""
+    from flask import current_app
+
+    from netralitas.certificates.keys import generate_key, has_signing_key
+
+    folder = current_app.config["KEYS_DIR"]
+    if has_signing_key(folder):
+        raise click.ClickException(f"A signing key already exists in {folder}; use `keys rotate` for a new one.")
+    click.echo(f"Signing key {generate_key(folder)} created in {folder}. Back this folder up.")
+
+
+@keys_group.command("rotate")
+def keys_rotate_command() -> None:
+    """Make a new current signing key; older public keys stay published so their certificates stay valid."""
+    from flask import current_app
+
+    from netralitas.certificates.keys import current_kid, generate_key, has_signing_key
+
+    folder = current_app.config["KEYS_DIR"]
+    previous = current_kid(folder) if has_signing_key(folder) else None
+    kid = generate_key(folder)
+    click.echo(f"Signing key {kid} is now current" + (f" (previous: {previous}, still published)." if previous else "."))

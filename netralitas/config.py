@@ -63,6 +63,12 @@ class Config:
         #: Derives every personal invitation code; the database holds only their digests.
         #: Losing it means re-issuing codes; leaking it lets codes be recomputed. Back it up with the DB.
         self.INVITATION_KEY = load_secret_key(instance_path, "invitation_key")
+        #: Ed25519 certificate keys (files, never in the database); back this folder up with the database.
+        self.KEYS_DIR = Path(os.environ.get("NETRALITAS_KEYS_DIR") or instance_path / "keys")
+        #: Printed at the top of every certificate (the issuing government).
+        self.CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Pemerintah Daerah")
+        #: Optional PNG/JPEG logo printed on certificates.
+        self.CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")
         #: Largest accepted drawn-signature PNG.
         self.SIGNATURE_MAX_BYTES = int(os.environ.get("SIGNATURE_MAX_BYTES", 150 * 1024))
         #: Failed code attempts allowed per client address: generous, since a stadium shares one address.

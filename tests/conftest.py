@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from netralitas import create_app
 from netralitas.auth.models import Role, Staff
+from netralitas.certificates.keys import generate_key
 from netralitas.core.identity import make_nik, make_nip_pns
 from netralitas.db import utcnow
 from netralitas.events import services as events
@@ -95,8 +96,9 @@ def app(backend, tmp_path_factory, monkeypatch):
         "PER_PAGE": 10,
     })
     app.test_client_class = IsolatedClient
+    generate_key(app.config["KEYS_DIR"])
     with app.app_context():
-        db.create_all()
+        ensure_fresh_schema(app.config["SQLALCHEMY_DATABASE_URI"])
         wipe_tables()
         if limiter.initialized:  # a disabled limiter has no storage until some app enables it
             limiter.reset()
@@ -104,6 +106,17 @@ def app(backend, tmp_path_factory, monkeypatch):
         db.session.remove()
         wipe_tables()
         db.engine.dispose()
+
+
+_fresh_schemas: set[str] = set()
+
+
+def ensure_fresh_schema(url: str) -> None:
+    """Rebuild the tables once per test run and database, so a model change never meets an old schema."""
+    if url not in _fresh_schemas:
+        db.drop_all()
+        _fresh_schemas.add(url)
+    db.create_all()
 
 
 def wipe_tables() -> None:

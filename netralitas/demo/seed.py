@@ -6,9 +6,11 @@ import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 
 from netralitas.auth.models import Role, Staff
 from netralitas.auth.services import create_staff
+from netralitas.certificates.keys import generate_key, has_signing_key
 from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_employees
 from netralitas.demo.event import DemoEvent, ensure_demo_event
 from netralitas.extensions import db
@@ -48,6 +50,9 @@ class SeedSummary:
 
 def seed_demo() -> SeedSummary:
     """Create or refresh the demo city; running it twice changes nothing the second time."""
+    keys_dir = current_app.config["KEYS_DIR"]
+    if not has_signing_key(keys_dir):
+        generate_key(keys_dir)  # a demo needs certificates; production runs `flask keys generate` deliberately
     agencies_csv = _csv(["kode", "nama", "kode_induk", "jenis"],
                         ({"kode": a.code, "nama": a.name, "kode_induk": a.parent_code or "", "jenis": a.kind}
                          for a in demo_agencies()))

@@ -65,7 +65,7 @@ def compute_tally(event: Event) -> EventTally:
     signed_rows = db.session.execute(
         sa.select(Employee.agency_id, sa.func.count(), sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
         .join(Employee, Signature.employee_id == Employee.id)
-        .where(Signature.event_id == event.id).group_by(Employee.agency_id)).all()
+        .where(Signature.live_in(event.id)).group_by(Employee.agency_id)).all()
     agencies = db.session.execute(sa.select(Agency.id, Agency.code, Agency.name, Agency.path, Agency.depth)).all()
     tally = EventTally(computed_dt=utcnow())
     counts = {a.id: AgencyCount(a.id, a.code, a.name) for a in agencies}

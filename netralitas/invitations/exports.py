@@ -79,7 +79,7 @@ def select_for(staff: Staff, event: Event, unit: Agency | None, *, unsigned_only
 
 def signed_clause(event: Event) -> sa.ColumnElement[bool]:
     """True for Employee rows that have signed this event."""
-    return sa.exists().where(Signature.event_id == event.id, Signature.employee_id == Employee.id)
+    return sa.exists().where(Signature.live_in(event.id), Signature.employee_id == Employee.id)
 
 
 def _live_code_clause(event: Event) -> sa.ColumnElement[bool]:

@@ -40,7 +40,7 @@ def signed_employee_ids(event: Event, employee_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     return set(db.session.scalars(sa.select(Signature.employee_id).where(
-        Signature.event_id == event.id, Signature.employee_id.in_(ids))))
+        Signature.live_in(event.id), Signature.employee_id.in_(ids))))
 
 
 def has_signed(event: Event, employee: Employee) -> bool:

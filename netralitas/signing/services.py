@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from netralitas.audit.services import lock_chain, record
+from netralitas.certificates.services import issue_certificate
 from netralitas.core import rotating_code
 from netralitas.core.images import ImageError, check_signature_png
 from netralitas.db import utcnow
@@ -71,10 +72,14 @@ def verify_signer(event: Event, typed_code: str, typed_birth_date: str, typed_at
         raise SigningError("Kode undangan tidak dikenal. Periksa kembali, atau minta bantuan petugas.", "code")
     if invitation.event_id != event.id:
         raise SigningError("Kode undangan ini untuk acara lain.", "code")
-    check_event_open(event, now)
     employee = invitation.employee
+    already_signed = existing_signature(event.id, employee.id) is not None
+    if not already_signed:  # a signer may come back for their certificate after the window
+        check_event_open(event, now)
     if parse_birth_date(typed_birth_date) != employee.birth_date:
         raise SigningError("Tanggal lahir tidak cocok dengan data kepegawaian.", "birth_date")
+    if already_signed:
+        return SignerAccess(invitation.id, event.id, employee.id, False)
     if not events.is_required(event, employee):
         raise SigningError("Anda tidak termasuk pegawai yang wajib menandatangani acara ini. Hubungi petugas.")
     is_attended = False
@@ -94,9 +99,9 @@ def check_event_open(event: Event, now: datetime) -> None:
 
 
 def existing_signature(event_id: int, employee_id: int) -> Signature | None:
-    """The employee's signature for this event, if any."""
+    """The employee's live (not revoked) signature for this event, if any."""
     return db.session.scalar(sa.select(Signature).where(
-        Signature.event_id == event_id, Signature.employee_id == employee_id))
+        Signature.live_in(event_id), Signature.employee_id == employee_id))
 
 
 def names_match(typed: str, official: str) -> bool:
@@ -147,10 +152,11 @@ def sign(access: SignerAccess, *, ticked: set[int], typed_name: str, signature_p
         # Another process won the race despite the lock (e.g. a different database session): keep theirs.
         db.session.rollback()
         return SignOutcome(existing_signature(event.id, employee.id), False)
+    certificate = issue_certificate(signature)
     record(f"signer:{employee.id}", "signature.create", "signature", signature.id,
            f"{employee.name} menandatangani {event.name}",
            {"event": event.slug, "text_version": text.version, "text_sha256": text.sha256,
-            "attended": access.is_attended})
+            "attended": access.is_attended, "certificate": certificate.code, "kid": certificate.kid})
     return SignOutcome(signature, True)
 
 

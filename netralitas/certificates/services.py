@@ -1,0 +1,162 @@
+"""Issuing, finding, verifying and revoking certificates."""
+from __future__ import annotations
+
+import enum
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask import current_app
+
+from netralitas.audit.services import record
+from netralitas.certificates import keys as key_files
+from netralitas.certificates.models import Certificate
+from netralitas.certificates.tokens import TokenError, sign_token, verify_token
+from netralitas.core import codes
+from netralitas.core.urls import public_url
+from netralitas.db import utcnow
+from netralitas.extensions import db
+from netralitas.signing.models import RevocationReason, Signature
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+CODE_BODY_LENGTH = 8  # 40 random bits: a lookup key, not a secret
+CODE_PREFIX = "NTR"
+_keys_cache: dict[str, tuple[float, list[key_files.PublicKey]]] = {}
+_keys_lock = threading.Lock()
+
+
+class Verdict(enum.StrEnum):
+    """What a verifier is told."""
+
+    VALID = "VALID"
+    REVOKED = "REVOKED"
+    NOT_VALID = "NOT_VALID"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer for one token or code: the verdict, the certificate (if found) and why."""
+
+    verdict: Verdict
+    certificate: Certificate | None = None
+    reason: str = ""
+
+
+def keys_dir() -> Path:
+    return Path(current_app.config["KEYS_DIR"])
+
+
+def published_keys() -> list[key_files.PublicKey]:
+    """Every published public key; re-read only when the key folder changes (rotation)."""
+    folder = keys_dir()
+    try:
+        stamp = folder.stat().st_mtime
+    except FileNotFoundError:
+        return []
+    with _keys_lock:
+        hit = _keys_cache.get(str(folder))
+        if hit and hit[0] == stamp:
+            return hit[1]
+    found = key_files.public_keys(folder)
+    with _keys_lock:
+        _keys_cache[str(folder)] = (stamp, found)
+    return found
+
+
+def display_code(code: str) -> str:
+    """'7K2QM9XP3' -> 'NTR-7K2Q-M9XP-3' as printed under the QR."""
+    return f"{CODE_PREFIX}-{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def parse_code(typed: str) -> str:
+    """The stored form of a typed certificate code (prefix optional); CodeError when it cannot be right."""
+    raw = codes.normalize(typed)
+    if raw.startswith(CODE_PREFIX) and len(raw) == len(CODE_PREFIX) + CODE_BODY_LENGTH + 1:
+        raw = raw[len(CODE_PREFIX):]
+    return codes.with_check(codes.parse_checked(raw, CODE_BODY_LENGTH))
+
+
+def verify_url(certificate: Certificate) -> str:
+    """The one place that builds verify URLs: PUBLIC_BASE_URL/v/<token>."""
+    return public_url(current_app.config["PUBLIC_BASE_URL"], f"/v/{certificate.token}")
+
+
+def issue_certificate(signature: Signature) -> Certificate:
+    """Create the signature's certificate in the caller's transaction (same commit as the signature)."""
+    kid, private = key_files.signing_key(keys_dir())
+    issued = utcnow().replace(microsecond=0)
+    code = _free_code()
+    certificate = Certificate(signature=signature, code=code, kid=kid, issued_dt=issued,
+                              token=sign_token(code, issued, kid, private))
+    db.session.add(certificate)
+    return certificate
+
+
+def _free_code() -> str:
+    for _ in range(10):
+        code = codes.with_check(codes.random_code(CODE_BODY_LENGTH))
+        if db.session.scalar(sa.select(Certificate.id).where(Certificate.code == code)) is None:
+            return code
+    raise RuntimeError("could not draw a free certificate code")
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate with this stored code."""
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
+
+
+def verify_token_online(token: str) -> Verification:
+    """Check the token's signature first (no database for forgeries), then the certificate's state."""
+    try:
+        claims = verify_token(token, published_keys())
+    except TokenError as exc:
+        return Verification(Verdict.NOT_VALID, reason=str(exc))
+    certificate = find_by_code(claims.code)
+    if certificate is None or certificate.token != token:
+        return Verification(Verdict.NOT_VALID, reason="no such certificate")
+    return verdict_of(certificate)
+
+
+def verify_code(typed: str) -> Verification:
+    """The answer for a code typed at /cek."""
+    try:
+        code = parse_code(typed)
+    except codes.CodeError as exc:
+        return Verification(Verdict.NOT_VALID, reason=str(exc))
+    certificate = find_by_code(code)
+    if certificate is None:
+        return Verification(Verdict.NOT_VALID, reason="no such certificate")
+    return verdict_of(certificate)
+
+
+def verdict_of(certificate: Certificate) -> Verification:
+    """VALID or REVOKED for an existing certificate."""
+    if certificate.signature.is_revoked:
+        return Verification(Verdict.REVOKED, certificate)
+    return Verification(Verdict.VALID, certificate)
+
+
+def revoke(actor: Staff, certificate: Certificate, reason: RevocationReason, note: str) -> None:
+    """Revoke a certificate and its signature; the employee may sign again after a code re-issue."""
+    signature = certificate.signature
+    if signature.is_revoked:
+        raise ValueError("Sertifikat ini sudah dicabut.")
+    signature.revoked_dt = utcnow()
+    signature.revocation_reason = reason
+    signature.revocation_note = note.strip()[:500] or None
+    signature.revoked_by_id = actor.id
+    record(actor, "certificate.revoke", "certificate", certificate.id,
+           f"Sertifikat {display_code(certificate.code)} ({signature.employee.name}) dicabut: {reason.value}",
+           {"code": certificate.code, "event": signature.event.slug, "reason": reason.value, "note": note[:200]})
+
+
+def revocation_list(kid: str) -> dict:
+    """The revocation list of one key, SMART Health Cards style: codes revoked and a change counter."""
+    rows = db.session.execute(
+        sa.select(Certificate.code, Signature.revoked_dt).join(Signature)
+        .where(Certificate.kid == kid, Signature.revoked_dt.is_not(None)).order_by(Certificate.code)).all()
+    return {"kid": kid, "method": "code", "ctr": len(rows), "rids": [code for code, _ in rows]}

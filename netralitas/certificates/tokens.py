@@ -1,0 +1,56 @@
+"""Compact JWS (EdDSA) tokens that carry only a certificate code and its issue time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import jwt
+
+from netralitas.certificates.keys import PublicKey
+
+ALGORITHM = "EdDSA"
+#: Tokens longer than this are rejected before any parsing (a QR never holds more).
+MAX_TOKEN_LENGTH = 1000
+
+
+class TokenError(ValueError):
+    """A token that is malformed, forged, or signed by an unknown key; str() says why (English, for logs/CLI)."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a verified token says."""
+
+    code: str
+    issued_dt: datetime
+    kid: str
+
+
+def sign_token(code: str, issued_dt: datetime, kid: str, private_key) -> str:
+    """The compact JWS for a certificate: header {alg: EdDSA, kid}, payload {c: code, iat: seconds}."""
+    payload = {"c": code, "iat": int(issued_dt.timestamp())}
+    return jwt.encode(payload, private_key, algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def verify_token(token: str, keys: list[PublicKey]) -> TokenClaims:
+    """Check format, algorithm, kid and signature; raise TokenError for anything else."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
+        raise TokenError("not a compact JWS")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.exceptions.DecodeError as exc:
+        raise TokenError(f"unreadable header: {exc}") from exc
+    if header.get("alg") != ALGORITHM:
+        raise TokenError(f"algorithm {header.get('alg')!r} is not accepted")
+    by_kid = {k.kid: k for k in keys}
+    key = by_kid.get(header.get("kid"))
+    if key is None:
+        raise TokenError(f"unknown key id {header.get('kid')!r}")
+    try:
+        payload = jwt.decode(token, key.key, algorithms=[ALGORITHM], options={"require": ["iat"]})
+    except jwt.exceptions.InvalidTokenError as exc:
+        raise TokenError(f"signature or claims invalid: {exc}") from exc
+    code = payload.get("c")
+    if not isinstance(code, str) or not code or not isinstance(payload["iat"], int):
+        raise TokenError("payload does not name a certificate")
+    return TokenClaims(code, datetime.fromtimestamp(payload["iat"], UTC), key.kid)
