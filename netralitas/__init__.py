@@ -76,6 +76,9 @@ def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
     from netralitas.audit.views import bp as audit_bp
     from netralitas.auth.views import bp as auth_bp
+    from netralitas.certificates.admin_views import bp as certificate_admin_bp
+    from netralitas.certificates.export_views import bp as certificate_exports_bp
+    from netralitas.certificates.views import bp as certificates_bp
     from netralitas.events.views import bp as events_bp
     from netralitas.home.views import bp as home_bp
     from netralitas.invitations.views import bp as invitations_bp
@@ -83,7 +86,11 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.masterdata.views import bp as masterdata_bp
     from netralitas.signing.views import bp as signing_bp
 
-    for bp in (home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp):
+    blueprints = (
+        home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp,
+        certificate_admin_bp, certificates_bp, certificate_exports_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

@@ -16,6 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(keys_group)
+    from netralitas.certificates.cli import verify_token_command
+
+    app.cli.add_command(verify_token_command)
     from netralitas.masterdata.cli import import_agencies_command, import_employees_command
 
     app.cli.add_command(import_agencies_command)

@@ -75,6 +75,8 @@ class Config:
         self.SIGNER_FAILURES_PER_IP = os.environ.get("SIGNER_FAILURES_PER_IP", "120 per minute")
         #: Failed attempts per invitation code (guessing a birth date or attendance code for a known code).
         self.SIGNER_FAILURES_PER_CODE = os.environ.get("SIGNER_FAILURES_PER_CODE", "5 per 15 minutes")
+        #: Certificate codes typed at /cek that find nothing, per client address (found ones are free).
+        self.CERTIFICATE_LOOKUP_FAILURES_PER_IP = os.environ.get("CERTIFICATE_LOOKUP_FAILURES_PER_IP", "30 per minute")
         #: The official address printed in QR codes and links; also decides cookie security.
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SESSION_COOKIE_HTTPONLY = True

@@ -33,6 +33,8 @@ MANAGERS = frozenset({ADMIN_A, SUPER})
 SUPER_ONLY = frozenset({SUPER})
 #: Who may download invitation codes (agency admins for their subtree) and who staffs the venue help desk.
 CODE_EXPORTERS = frozenset({ADMIN_A, OPERATOR, SUPER})
+#: Who may download certificate ZIPs (full NIP/NIK and signatures): as for codes; viewers are read-only, never exporters.
+CERTIFICATE_EXPORTERS = frozenset({ADMIN_A, OPERATOR, SUPER})
 HELP_DESK = frozenset({OPERATOR, SUPER})
 #: Who runs events: settings, text, open/close, the venue board.
 RUNNERS = frozenset({OPERATOR, SUPER})
@@ -90,6 +92,8 @@ ACCESS: dict[str, Access] = {
     "invitations.helpdesk": Access(HELP_DESK),
     "invitations.reissue": Access(HELP_DESK, post_ok=200),  # the empty form is shown again
     "invitations.slip_pdf": Access(HELP_DESK),
+    "certificate_exports.export_page": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
+    "certificate_exports.export_zip": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
     "events.event_list": Access(STAFF),
     "events.detail": Access(STAFF),
     "events.create": Access(RUNNERS, post_ok=200),  # an empty form is shown again
@@ -105,11 +109,20 @@ ACCESS: dict[str, Access] = {
     "signing.done": Access(EVERYONE, ok=302),
     "signing.signature_image": Access(EVERYONE, ok=404),
     "signing.leave": Access(EVERYONE, post_ok=302, anon_post_ok=302),
+    "signing.certificate_pdf_download": Access(EVERYONE, ok=302),  # no signer session: back to the start
+    "certificate_admin.lookup": Access(SUPER_ONLY),
+    "certificate_admin.revoke": Access(SUPER_ONLY, ok=404),  # certificate id given is nobody's
+    # Public verification, for anyone with a phone: token "x" and kid "x" name nothing (NOT VALID / unknown key).
+    "certificates.verify": Access(EVERYONE, ok=404),
+    "certificates.check_code": Access(EVERYONE, post_ok=422, anon_post_ok=422),  # an empty code is refused
+    "certificates.jwks": Access(EVERYONE),
+    "certificates.revocation_list": Access(EVERYONE, ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
 PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv", "slug": "uji-akses",
-                    "action": "buka", "code": "x"}
+                    "action": "buka", "code": "x", "certificate_id": 999999,
+                    "kid": "x"}
 
 
 @dataclass

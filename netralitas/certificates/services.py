@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +98,10 @@ def issue_certificate(signature: Signature) -> Certificate:
 
 
 def _free_code() -> str:
-    for _ in range(10):
+    for _ in range(50):
         code = codes.with_check(codes.random_code(CODE_BODY_LENGTH))
+        if code[-1] not in codes.ALPHABET:
+            continue  # keep printed codes alphanumeric: skip bodies whose check is one of * ~ $ = U
         if db.session.scalar(sa.select(Certificate.id).where(Certificate.code == code)) is None:
             return code
     raise RuntimeError("could not draw a free certificate code")
@@ -154,9 +157,22 @@ def revoke(actor: Staff, certificate: Certificate, reason: RevocationReason, not
            {"code": certificate.code, "event": signature.event.slug, "reason": reason.value, "note": note[:200]})
 
 
+CRL_METHOD = "sha256-token"
+
+
+def revocation_id(token: str) -> str:
+    """How a revoked certificate is listed: base64url SHA-256 of its token.
+
+    Not the code: codes can be typed at /cek, so a list of codes would be a list of revoked people.
+    Whoever holds a token (scanned from the QR) can compute this; nobody can go the other way.
+    """
+    return key_files.b64url(hashlib.sha256(token.encode()).digest())
+
+
 def revocation_list(kid: str) -> dict:
-    """The revocation list of one key, SMART Health Cards style: codes revoked and a change counter."""
-    rows = db.session.execute(
-        sa.select(Certificate.code, Signature.revoked_dt).join(Signature)
-        .where(Certificate.kid == kid, Signature.revoked_dt.is_not(None)).order_by(Certificate.code)).all()
-    return {"kid": kid, "method": "code", "ctr": len(rows), "rids": [code for code, _ in rows]}
+    """The revocation list of one key, SMART Health Cards style: revocation ids and a change counter."""
+    tokens = db.session.scalars(
+        sa.select(Certificate.token).join(Signature)
+        .where(Certificate.kid == kid, Signature.revoked_dt.is_not(None))).all()
+    # Revocation is final, so the number of entries only grows: it doubles as the change counter.
+    return {"kid": kid, "method": CRL_METHOD, "ctr": len(tokens), "rids": sorted(revocation_id(t) for t in tokens)}

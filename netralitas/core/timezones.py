@@ -13,3 +13,15 @@ def local_to_utc(local: datetime, tz_name: str) -> datetime:
 def utc_to_local(moment: datetime, tz_name: str) -> datetime:
     """An aware datetime as a naive local wall-clock time (for form fields)."""
     return moment.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+
+
+#: Indonesia's three time zones as people write them after a time ("09.14 WIB").
+INDONESIAN_ZONES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(tz_name: str, moment: datetime) -> str:
+    """WIB / WITA / WIT for Indonesian zones, else the UTC offset at that moment (e.g. 'UTC+09:00')."""
+    if tz_name in INDONESIAN_ZONES:
+        return INDONESIAN_ZONES[tz_name]
+    offset = moment.astimezone(ZoneInfo(tz_name)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"

@@ -11,6 +11,7 @@ from flask import current_app
 from netralitas.auth.models import Role, Staff
 from netralitas.auth.services import create_staff
 from netralitas.certificates.keys import generate_key, has_signing_key
+from netralitas.core.urls import public_url
 from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_employees
 from netralitas.demo.event import DemoEvent, ensure_demo_event
 from netralitas.extensions import db
@@ -40,9 +41,9 @@ class SeedSummary:
         ]
         lines += [f"  {role:<14} {email:<38} {note}" for role, email, note in self.logins]
         if self.event:
-            slug = self.event.event.slug
+            venue = public_url(current_app.config["PUBLIC_BASE_URL"], f"/e/{self.event.event.slug}")
             lines += ["", f"Open event: {self.event.event.name}",
-                      f"  venue page: /e/{slug}   big screen (operator login): /e/{slug}/board",
+                      f"  venue page: {venue}   big screen (operator login): {venue}/board",
                       f"  sign as {self.event.sample_name}: code {self.event.sample_code}, "
                       f"birth date {self.event.sample_birth_date} (leave the attendance code empty)"]
         return "\n".join(lines)

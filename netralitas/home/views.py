@@ -37,6 +37,7 @@ def inject_navigation():
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),
+        ("certificate_admin.lookup", _l("Sertifikat"), (Role.SUPER_ADMIN,)),
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),
         ("audit.entry_list", _l("Log audit"), (Role.SUPER_ADMIN,)),
     ]

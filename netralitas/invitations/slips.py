@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from fpdf import FPDF
-from PIL import Image
 
-from netralitas.config import PROJECT_ROOT
 from netralitas.core.codes import group
-from netralitas.core.qr import qr_modules
+from netralitas.core.pdf import FONT, PT, QR_QUIET_MODULES, new_document, one_line, qr_image, wrap_lines
 
-FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "dejavu"
-FONT = "DejaVu"
 INSTRUCTION = ("Pindai QR atau buka tautan, masukkan tanggal lahir Anda, lalu tanda tangani deklarasi. "
                "Jangan bagikan kode ini.")
 #: Page grid in millimetres: A4 portrait cut into 2 columns × 4 rows.
@@ -27,15 +23,8 @@ SLIP_W, SLIP_H = PAGE_W / COLUMNS, PAGE_H / ROWS
 PAD = 6.0
 #: The QR symbol itself (quiet zone excluded) in millimetres; the brief asks for at least 25.
 QR_SIZE = 30.0
-QR_QUIET_MODULES = 4
-#: Image pixels per QR module: viewers that smooth upscaled images then blur only a quarter of a module.
-QR_PIXELS_PER_MODULE = 4
-#: Fixed QR mask for bulk slips: choosing the best of eight is ~85% of QR time (3.5 ms × 5,000 slips),
-#: and every mask is a valid, decodable QR code.
-QR_MASK = 2
 CODE_SIZE = 15.0  # points
 CODE_CELL_W = 4.9  # mm per code character: DejaVu has no monospace face here, so characters get equal cells
-PT = 25.4 / 72  # millimetres per point
 
 
 @dataclass(frozen=True)
@@ -61,17 +50,11 @@ class _SlipSheet:
     """One PDF being filled slip by slip; remembers wrapped lines, since units and texts repeat."""
 
     def __init__(self, event_name: str):
-        self.event_name = _one_line(event_name)
+        self.event_name = one_line(event_name)
         self.count = 0
         self._lines: dict[tuple, list[str]] = {}
-        pdf = self.pdf = FPDF(orientation="P", unit="mm", format="A4")
-        pdf.set_auto_page_break(False)
-        pdf.set_margin(0)
-        pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        pdf.set_image_filter("FlateDecode")  # lossless and needs no libtiff: the same bytes on every machine
-        pdf.set_title(f"Slip kode undangan - {self.event_name}"[:200])
-        pdf.set_creator("Netralitas")
+        # The slips' names are not known in advance (they stream in): the full fonts, loaded once per PDF anyway.
+        self.pdf = new_document(f"Slip kode undangan - {self.event_name}")
 
     def add(self, slip: Slip) -> None:
         """Draw the next slip, starting a new page every SLIPS_PER_PAGE."""
@@ -109,7 +92,7 @@ class _SlipSheet:
         y = self._write(self.event_name, left, y0 + PAD, width, size=8, style="B", max_lines=2, color=60)
         pdf.line(left, y + 0.6, right, y + 0.6)
         body_top = y + 2.5
-        image, modules = _qr_image(slip.url)
+        image, modules = qr_image(slip.url)
         quiet = QR_QUIET_MODULES * QR_SIZE / modules  # nothing may be printed this close to the symbol
         qr_x, qr_y = right - QR_SIZE, y + 1.4 + quiet
         pdf.image(image, x=qr_x - quiet, y=qr_y - quiet, w=QR_SIZE + 2 * quiet, h=QR_SIZE + 2 * quiet)
@@ -127,7 +110,7 @@ class _SlipSheet:
                max_lines: int, color: int = 0, shrink_to: float | None = None) -> float:
         """Text from the top-left (x, y), wrapped to width and cut to max_lines; returns the y below it."""
         pdf = self.pdf
-        text = _one_line(text)
+        text = one_line(text)
         pdf.set_font(FONT, style, size)
         if shrink_to is not None:
             while size > shrink_to and pdf.get_string_width(text) > width:
@@ -136,30 +119,13 @@ class _SlipSheet:
         key = (text, style, size, width, max_lines)
         lines = self._lines.get(key)
         if lines is None:
-            lines = self._lines[key] = _wrap(pdf, text, width, max_lines)
+            lines = self._lines[key] = wrap_lines(pdf, text, width, max_lines)
         line_h = size * PT * 1.25
         pdf.set_text_color(color)
         for line in lines:
             y += line_h
             pdf.text(x, y - line_h * 0.28, line)
         return y
-
-
-def _qr_image(url: str) -> tuple[Image.Image, int]:
-    """The QR with its quiet zone as an 8-bit grey image, QR_PIXELS_PER_MODULE per module; and its module count.
-
-    8-bit, not 1-bit: fpdf2 2.8.9 writes 1-bit Flate images with wrong decode parameters (rows come out skewed).
-    """
-    matrix = qr_modules(url, mask_pattern=QR_MASK)
-    n, quiet = len(matrix), QR_QUIET_MODULES
-    side = n + 2 * quiet
-    pixels = bytearray(b"\xff" * side * side)
-    for r, row in enumerate(matrix):
-        offset = (r + quiet) * side + quiet
-        pixels[offset:offset + n] = bytes(0 if dark else 255 for dark in row)
-    image = Image.frombytes("L", (side, side), bytes(pixels))
-    scale = QR_PIXELS_PER_MODULE
-    return image.resize((side * scale, side * scale), Image.Resampling.NEAREST), n
 
 
 def _draw_code(pdf: FPDF, text: str, x: float, y: float) -> float:
@@ -180,53 +146,7 @@ def _code_char_width(char: str) -> float:
 
 @cache
 def _metrics_document() -> FPDF:
-    pdf = FPDF(unit="mm")
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf = new_document("metrics", text="")
     pdf.set_font(FONT, "B", CODE_SIZE)
     return pdf
 
-
-def _wrap(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
-    """Greedy word wrap with the current font; overlong words are cut, the last line ends in '…' if text remains."""
-    if pdf.get_string_width(text) <= width:
-        return [text] if text else []
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if pdf.get_string_width(candidate) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word
-        while pdf.get_string_width(current) > width:  # a word wider than the line (a long URL, a hostile name)
-            cut = _fitting_prefix(pdf, current, width)
-            lines.append(current[:cut])
-            current = current[cut:]
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1]
-        while last and pdf.get_string_width(last + "…") > width:
-            last = last[:-1]
-        lines[-1] = last.rstrip() + "…"
-    return lines
-
-
-def _fitting_prefix(pdf: FPDF, word: str, width: float) -> int:
-    """Length of the longest prefix of word that fits in width (at least one character)."""
-    low, high = 1, len(word)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if pdf.get_string_width(word[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _one_line(text: str) -> str:
-    """Collapse newlines, tabs and runs of spaces (a slip has no room for layout tricks in the data)."""
-    return " ".join((text or "").split())

@@ -6,8 +6,11 @@ import time
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from netralitas.certificates.services import display_code as display_certificate_code
+from netralitas.certificates.services import verify_url
 from netralitas.core import codes
 from netralitas.core.masking import mask_number
+from netralitas.core.qr import qr_svg
 from netralitas.events import services as events
 from netralitas.events.models import Event, EventStatus
 from netralitas.extensions import db, limiter
@@ -134,8 +137,29 @@ def done(slug: str):
     signature = services.existing_signature(event.id, access.employee_id) if access else None
     if signature is None:
         return redirect(url_for("signing.start", slug=slug))
+    certificate = signature.certificate
+    url = verify_url(certificate)
     return render_template("signing/done.html", event=event, signature=signature, employee=signature.employee,
-                           masked_id=mask_number(signature.employee.nip or signature.employee.nik))
+                           masked_id=mask_number(signature.employee.nip or signature.employee.nik),
+                           certificate=certificate, verify_url=url, qr=qr_svg(url),
+                           code=display_certificate_code(certificate.code))
+
+
+@bp.route("/e/<slug>/sertifikat.pdf")
+def certificate_pdf_download(slug: str):
+    event = _visible_event(slug)
+    access = _signer_access(event)
+    signature = services.existing_signature(event.id, access.employee_id) if access else None
+    if signature is None:
+        return redirect(url_for("signing.start", slug=slug))
+    from netralitas.certificates.pdf import certificate_pdf
+
+    response = make_response(certificate_pdf(signature.certificate))
+    response.headers["Content-Type"] = "application/pdf"
+    filename = f"sertifikat-{display_certificate_code(signature.certificate.code)}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/e/<slug>/tanda-tangan.png")

@@ -1,0 +1,67 @@
+"""Certificate downloads for staff: an event's live certificates of a unit subtree as one streamed ZIP."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from netralitas.auth.access import roles_required
+from netralitas.auth.models import Role
+from netralitas.certificates import exports
+from netralitas.events.models import Event
+from netralitas.extensions import db
+from netralitas.invitations.exports import Selection, select_for
+from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.services import agency_choices
+
+bp = Blueprint("certificate_exports", __name__, url_prefix="/admin/acara")
+
+#: Certificates carry full NIP/NIK and signatures: agency admins (their subtree), operators and super admins.
+#: Viewers are read-only and get no personal data exports.
+EXPORTERS = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN)
+
+
+@bp.route("/<int:event_id>/sertifikat")
+@roles_required(*EXPORTERS)
+def export_page(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    selection = _selection(event)
+    default_unit = current_user.agency_id if current_user.is_scoped else 0
+    return render_template("certificates/export.html", event=event, selection=selection,
+                           count=exports.count_live(selection), agency_choices=agency_choices(current_user),
+                           unit_id=request.args.get("unit", default_unit, type=int),
+                           max_certificates=exports.MAX_CERTIFICATES_PER_ZIP)
+
+
+@bp.route("/<int:event_id>/sertifikat.zip")
+@roles_required(*EXPORTERS)
+def export_zip(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    selection = _selection(event)
+    ids = exports.certificate_ids(selection)
+    if len(ids) > exports.MAX_CERTIFICATES_PER_ZIP:
+        flash(_("Terlalu banyak sertifikat untuk satu ZIP (maksimal %(n)d). Pilih unit yang lebih kecil.",
+                n=exports.MAX_CERTIFICATES_PER_ZIP), "warning")
+        return redirect(url_for(".export_page", event_id=event.id, unit=request.args.get("unit", type=int)))
+    exports.record_export(current_user, selection, len(ids))
+    db.session.commit()
+    # The ids are fixed here; the stream reads and renders them after this request's context is gone.
+    response = Response(exports.zip_stream(current_app._get_current_object(), ids), mimetype=exports.ZIP_MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(selection)}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
+    response.headers[exports.COUNT_HEADER] = str(len(ids))
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each certificate on as it is made
+    return response
+
+
+def _selection(event: Event) -> Selection:
+    """The unit asked for (404 when outside the staff member's scope), or the whole scope."""
+    unit_id = request.args.get("unit", 0, type=int)
+    unit = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    return select_for(current_user, event, unit)
+
+
+def _file_name(selection: Selection) -> str:
+    unit = selection.unit.code if selection.unit is not None else "semua"
+    return secure_filename(f"sertifikat-{selection.event.slug}-{unit}.zip")

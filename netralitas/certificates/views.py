@@ -1,0 +1,115 @@
+"""Public verification: the QR's /v/<token> page, /cek by printed code, and the keys and revocation lists."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+
+from netralitas.certificates import services
+from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
+from netralitas.certificates.models import Certificate
+from netralitas.core.masking import mask_name, mask_number
+from netralitas.extensions import limiter
+
+bp = Blueprint("certificates", __name__)
+
+#: NOT VALID answers 404: the certificate the link names does not exist (link checkers and scripts see it too).
+NOT_FOUND = 404
+#: A typed code that cannot be right (length or check symbol): the form is shown again.
+UNPROCESSABLE = 422
+#: Verdict -> CSS modifier of the verdict block.
+VERDICT_STYLE = {services.Verdict.VALID: "valid", services.Verdict.REVOKED: "revoked",
+                 services.Verdict.NOT_VALID: "invalid"}
+
+
+def _lookup_limit() -> str:
+    return current_app.config["CERTIFICATE_LOOKUP_FAILURES_PER_IP"]
+
+
+def _failed_lookup(response) -> bool:
+    """Only lookups that found nothing count: a verifier's office may check many real certificates."""
+    return response.status_code in (NOT_FOUND, UNPROCESSABLE)
+
+
+@bp.route("/v/", defaults={"token": ""})
+@bp.route("/v/<path:token>")
+def verify(token: str):
+    """The page a certificate's QR opens: VALID, REVOKED or NOT VALID."""
+    # The signature is checked before any database access, so forged or garbled links cost no query.
+    return _answer(services.verify_token_online(token))
+
+
+@bp.route("/cek", methods=["GET", "POST"])
+@limiter.limit(_lookup_limit, methods=["POST"], deduct_when=_failed_lookup)
+def check_code():
+    """Look a certificate up by the code printed under its QR; same answer page as /v."""
+    form = CheckCodeForm()
+    if form.validate_on_submit():
+        typed = services.display_code(services.parse_code(form.code.data))
+        return _answer(services.verify_code(form.code.data), typed_code=typed)
+    return _no_store(make_response(render_template("certificates/check.html", form=form),
+                                  UNPROCESSABLE if form.errors else 200))
+
+
+def _answer(verification: services.Verification, typed_code: str | None = None):
+    """The verdict page: 200 for VALID and REVOKED, 404 for NOT VALID; never cached."""
+    certificate = verification.certificate
+    if verification.verdict == services.Verdict.NOT_VALID:
+        current_app.logger.info("certificate check NOT VALID: %s", verification.reason)
+    page = render_template("certificates/verify.html", verdict=verification.verdict.value,
+                           style=VERDICT_STYLE[verification.verdict], typed_code=typed_code,
+                           details=_public_details(certificate) if certificate else None,
+                           event=certificate.signature.event if certificate else None,
+                           official_host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc)
+    status = NOT_FOUND if verification.verdict == services.Verdict.NOT_VALID else 200
+    response = _no_store(make_response(page, status))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"  # masked personal data: keep it out of search engines
+    return response
+
+
+def _public_details(certificate: Certificate) -> dict[str, str | None]:
+    """The minimum anyone may see (UU PDP): masked name and number; the revocation note stays internal."""
+    signature = certificate.signature
+    employee = signature.employee
+    return {
+        "name": mask_name(employee.name),
+        "number_label": _("NIP") if employee.nip else _("NIK"),
+        "number": mask_number(employee.nip or employee.nik),
+        "agency": employee.agency.name,
+        "event": signature.event.name,
+        "signed_dt": signature.signed_dt,
+        "code": services.display_code(certificate.code),
+        "revoked_dt": signature.revoked_dt,
+        "reason": str(REASON_LABELS[signature.revocation_reason]) if signature.revocation_reason else None,
+    }
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"  # a revocation must show at once
+    return response
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    """Every published public key (current and retired) as a JWK Set (RFC 7517, OKP keys of RFC 8037)."""
+    return _open_json(jsonify(keys=[key.jwk() for key in services.published_keys()]), max_age=300)
+
+
+@bp.route("/.well-known/crl/<kid>.json")
+def revocation_list(kid: str):
+    """Revoked certificate codes of one key: {kid, method: "code", ctr, rids} (SMART Health Cards style)."""
+    if kid not in {key.kid for key in services.published_keys()}:
+        response = jsonify(error="unknown kid")
+        response.status_code = NOT_FOUND
+        return _open_json(response, max_age=60)
+    response = _open_json(jsonify(services.revocation_list(kid)), max_age=60)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _open_json(response, *, max_age: int):
+    """Public data for any verifier, including scripts on other origins."""
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,197 @@
+"""PDF building blocks shared by printed documents (fpdf2): DejaVu fonts loaded fast, QR images, text wrapping.
+
+Fonts. `FPDF.add_font` parses the TrueType file on every call (~30 ms for each DejaVu face) and
+`FPDF.output` subsets it (~15 ms each), which dominates a one-page PDF made thousands of times.
+So each face is parsed once per process into a template, and a document gets a cheap copy of it
+with a fresh fontTools object (output subsets that object in place). When every character of the
+document is in the "Latin cut" — DejaVu reduced once per process to Latin scripts and punctuation,
+which covers Indonesian names with diacritics and apostrophes — the cut is used: far fewer glyphs
+to parse and subset. Any other character (Greek, Cyrillic, …) gets the full fonts.
+
+The copy relies on fpdf2's TTFFont attributes (fpdf2 is pinned in requirements.txt; the
+certificate tests render and read back PDFs, so an upgrade that changes them fails loudly).
+"""
+from __future__ import annotations
+
+import copy
+import io
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from fontTools import subset as ft_subset
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from PIL import Image
+
+from netralitas.config import PROJECT_ROOT
+from netralitas.core.qr import qr_modules
+
+FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "dejavu"
+FONT = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+PT = 25.4 / 72  # millimetres per point
+#: Code points kept in the Latin cut: Latin (basic, supplement, extended A and B), spacing modifiers (ʼ), general
+#: punctuation (’ “ ” – — …), the euro and trademark signs and ✂ (cut lines). Text is NFC-normalised first, so
+#: names typed with combining accents still fit; anything else (Vietnamese, Greek, …) gets the full fonts.
+LATIN_CUT = ((0x20, 0x7E), (0xA0, 0x24F), (0x2B0, 0x2FF), (0x2000, 0x206F), (0x20AC, 0x20AC), (0x2122, 0x2122),
+             (0x2702, 0x2702))
+QR_QUIET_MODULES = 4
+#: Image pixels per QR module: viewers that smooth upscaled images then blur only a quarter of a module.
+QR_PIXELS_PER_MODULE = 4
+#: Fixed QR mask for bulk documents: choosing the best of eight is ~85% of QR time, and every mask is a valid,
+#: decodable QR code.
+QR_MASK = 2
+
+
+def new_document(title: str, *, text: str | None = None) -> FPDF:
+    """An A4 portrait document in millimetres, no margins or automatic page breaks, with DejaVu regular and bold.
+
+    `text` is every string the document will print: when the Latin cut covers it, the faster cut is used;
+    None (unknown in advance) means the full fonts.
+    """
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margin(0)
+    add_fonts(pdf, text)
+    pdf.set_image_filter("FlateDecode")  # lossless and needs no libtiff: the same bytes on every machine
+    pdf.set_title(one_line(title)[:200])
+    pdf.set_creator("Netralitas")
+    return pdf
+
+
+def add_fonts(pdf: FPDF, text: str | None = None) -> None:
+    """Register DejaVu regular ("") and bold ("B") as FONT: the Latin cut when it covers `text`, else the full faces."""
+    cut = text is not None and covered_by_cut(text)
+    for style in FONT_FILES:
+        template = _template(style, cut)
+        font = copy.copy(template.font)  # shares the parsed, read-only tables (cmap, glyph ids, metrics)
+        font.i = len(pdf.fonts) + 1
+        font.desc = copy.copy(template.font.desc)  # output writes this document's object ids into it
+        # recalcBBoxes=False: output then copies the kept glyphs as they are instead of decompiling each one to
+        # measure it again (the glyphs are unchanged, so their boxes are still right).
+        font.ttfont = ttLib.TTFont(io.BytesIO(template.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        font.cw = defaultdict(template.font.cw.default_factory, template.font.cw)  # reads of unknown keys insert
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        pdf.fonts[font.fontkey] = font
+
+
+def covered_by_cut(text: str) -> bool:
+    """True when every character of text (NFC-normalised, whitespace aside) is in the Latin cut."""
+    return all(_in_cut(ord(char)) for char in set(unicodedata.normalize("NFC", text)) if not char.isspace())
+
+
+def _in_cut(codepoint: int) -> bool:
+    return any(low <= codepoint <= high for low, high in LATIN_CUT)
+
+
+@dataclass(frozen=True)
+class _FontTemplate:
+    """A face parsed once: the TrueType bytes and fpdf2's font object built from them (never output itself)."""
+
+    data: bytes
+    font: TTFFont
+
+
+_templates: dict[tuple[str, bool], _FontTemplate] = {}
+_templates_lock = threading.Lock()
+
+
+def _template(style: str, cut: bool) -> _FontTemplate:
+    key = (style, cut)
+    with _templates_lock:  # built once per process; a second thread waits instead of parsing again
+        if key not in _templates:
+            data = (FONT_DIR / FONT_FILES[style]).read_bytes()
+            if cut:
+                data = _latin_cut(data)
+            probe = FPDF()
+            font = TTFFont(probe, io.BytesIO(data), f"{FONT.lower()}{style}", style)
+            _templates[key] = _FontTemplate(data, font)
+        return _templates[key]
+
+
+def _latin_cut(data: bytes) -> bytes:
+    """The face reduced to LATIN_CUT, without what a PDF does not use: layout tables (no text shaping here) and
+    TrueType hinting (viewers scale outlines; dropping it halves each embedded font and speeds up its subsetting)."""
+    font = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False)
+    options = ft_subset.Options()
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "FFTM", "MATH"]
+    options.hinting = False
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # copyright, names, version, licence
+    options.glyph_names = True  # else every load rebuilds the glyph names from the cmap (slow)
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for low, high in LATIN_CUT for c in range(low, high + 1)])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def qr_image(data: str) -> tuple[Image.Image, int]:
+    """The QR (ECC M) with its quiet zone as an 8-bit grey image, QR_PIXELS_PER_MODULE per module; and its module count.
+
+    8-bit, not 1-bit: fpdf2 2.8.9 writes 1-bit Flate images with wrong decode parameters (rows come out skewed).
+    """
+    matrix = qr_modules(data, mask_pattern=QR_MASK)
+    n, quiet = len(matrix), QR_QUIET_MODULES
+    side = n + 2 * quiet
+    pixels = bytearray(b"\xff" * side * side)
+    for r, row in enumerate(matrix):
+        offset = (r + quiet) * side + quiet
+        pixels[offset:offset + n] = bytes(0 if dark else 255 for dark in row)
+    image = Image.frombytes("L", (side, side), bytes(pixels))
+    scale = QR_PIXELS_PER_MODULE
+    return image.resize((side * scale, side * scale), Image.Resampling.NEAREST), n
+
+
+def wrap_lines(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
+    """Greedy word wrap with the current font; overlong words are cut, the last line ends in '…' if text remains."""
+    if pdf.get_string_width(text) <= width:
+        return [text] if text else []
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if pdf.get_string_width(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while pdf.get_string_width(current) > width:  # a word wider than the line (a long URL, a hostile name)
+            cut = _fitting_prefix(pdf, current, width)
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and pdf.get_string_width(last + "…") > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines
+
+
+def _fitting_prefix(pdf: FPDF, word: str, width: float) -> int:
+    """Length of the longest prefix of word that fits in width (at least one character)."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pdf.get_string_width(word[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def one_line(text: str | None) -> str:
+    """NFC-normalise and collapse newlines, tabs and runs of spaces (printed fields have no room for layout tricks)."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
