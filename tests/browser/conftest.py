@@ -54,7 +54,9 @@ def live_app(tmp_path, monkeypatch):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base_url  # QR codes must point at this server
+    yield app, base_url
     server.shutdown()
     with app.app_context():
         wipe_tables()
