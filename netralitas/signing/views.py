@@ -18,6 +18,7 @@ from netralitas.invitations.services import display_code, find_by_code
 from netralitas.masterdata.models import Employee
 from netralitas.signing import services
 from netralitas.signing.forms import AccessForm, DeclarationForm
+from netralitas.signing.models import Signature
 
 bp = Blueprint("signing", __name__)
 
@@ -130,11 +131,16 @@ def declare(slug: str):
     return page, FAILED if (error or form.errors) else 200
 
 
-@bp.route("/e/<slug>/selesai")
-def done(slug: str):
+def _own_signature(slug: str) -> tuple[Event, Signature | None]:
+    """The event and the live signature of this browser session's verified signer (None when there is none)."""
     event = _visible_event(slug)
     access = _signer_access(event)
-    signature = services.existing_signature(event.id, access.employee_id) if access else None
+    return event, services.existing_signature(event.id, access.employee_id) if access else None
+
+
+@bp.route("/e/<slug>/selesai")
+def done(slug: str):
+    event, signature = _own_signature(slug)
     if signature is None:
         return redirect(url_for("signing.start", slug=slug))
     certificate = signature.certificate
@@ -147,9 +153,7 @@ def done(slug: str):
 
 @bp.route("/e/<slug>/sertifikat.pdf")
 def certificate_pdf_download(slug: str):
-    event = _visible_event(slug)
-    access = _signer_access(event)
-    signature = services.existing_signature(event.id, access.employee_id) if access else None
+    _, signature = _own_signature(slug)
     if signature is None:
         return redirect(url_for("signing.start", slug=slug))
     from netralitas.certificates.pdf import certificate_pdf
@@ -164,9 +168,7 @@ def certificate_pdf_download(slug: str):
 
 @bp.route("/e/<slug>/tanda-tangan.png")
 def signature_image(slug: str):
-    event = _visible_event(slug)
-    access = _signer_access(event)
-    signature = services.existing_signature(event.id, access.employee_id) if access else None
+    _, signature = _own_signature(slug)
     if signature is None:
         abort(404)
     response = make_response(signature.signature_png)
