@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from netralitas.audit.models import AuditEntry, AuditHead
 from netralitas.db import utcnow
@@ -41,8 +43,23 @@ def _utc_text(entry: AuditEntry) -> str:
     return entry.created_dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
+_HEAD_KEY = "audit_head_locked"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head_lock(session: Session, transaction) -> None:
+    """The lock ends with the transaction: the next one must take it again."""
+    session.info.pop(_HEAD_KEY, None)
+
+
 def _lock_head() -> AuditHead:
-    """Take the chain's write lock first (a write, so SQLite queues writers too), then read the tip."""
+    """Take the chain's write lock first (a write, so SQLite queues writers too), then read the tip.
+
+    Taken once per transaction: later calls reuse the row already locked.
+    """
+    locked = db.session.info.get(_HEAD_KEY)
+    if locked is not None:
+        return locked
     if not _touch_head():
         # The very first entry: writers racing to create the tip must not fail on its primary key.
         # ON CONFLICT DO NOTHING makes the loser wait for the winner's commit and then find the row.
@@ -51,15 +68,18 @@ def _lock_head() -> AuditHead:
             insert(AuditHead).values(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH).on_conflict_do_nothing()
         )
         _touch_head()
-    return db.session.execute(
+    head = db.session.execute(
         sa.select(AuditHead).where(AuditHead.id == HEAD_ID).execution_options(populate_existing=True)
     ).scalar_one()
+    db.session.info[_HEAD_KEY] = head
+    return head
 
 
 def _touch_head() -> int:
     """Write-lock the tip row (a no-op update); 0 when it does not exist yet."""
     return db.session.execute(
         sa.update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq)
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 

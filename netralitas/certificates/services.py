@@ -28,6 +28,7 @@ CODE_BODY_LENGTH = 8  # 40 random bits: a lookup key, not a secret
 CODE_PREFIX = "NTR"
 _keys_cache: dict[str, tuple[float, list[key_files.PublicKey]]] = {}
 _keys_lock = threading.Lock()
+_signing_cache: dict[str, tuple[float | None, tuple]] = {}
 
 
 class Verdict(enum.StrEnum):
@@ -86,9 +87,23 @@ def verify_url(certificate: Certificate) -> str:
     return public_url(current_app.config["PUBLIC_BASE_URL"], f"/v/{certificate.token}")
 
 
+def current_signing_key():
+    """(kid, private key) of the current key; re-read from disk only after a rotation."""
+    folder = keys_dir()
+    stamp = (folder / key_files.CURRENT_FILE).stat().st_mtime if key_files.has_signing_key(folder) else None
+    with _keys_lock:
+        hit = _signing_cache.get(str(folder))
+        if hit and hit[0] == stamp:
+            return hit[1]
+    loaded = key_files.signing_key(folder)
+    with _keys_lock:
+        _signing_cache[str(folder)] = (stamp, loaded)
+    return loaded
+
+
 def issue_certificate(signature: Signature) -> Certificate:
     """Create the signature's certificate in the caller's transaction (same commit as the signature)."""
-    kid, private = key_files.signing_key(keys_dir())
+    kid, private = current_signing_key()
     issued = utcnow().replace(microsecond=0)
     code = _free_code()
     certificate = Certificate(signature=signature, code=code, kid=kid, issued_dt=issued,

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from xml.etree import ElementTree as ET
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.pil import PilImage
-from qrcode.image.svg import SvgPathImage
 
 
 def _build(data: str, *, box_size: int = 10, border: int = 4, mask_pattern: int | None = None,
@@ -29,14 +27,34 @@ def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
     return buffer.getvalue()
 
 
+#: Mask used for SVG codes: scoring all eight costs most of the time and any mask decodes.
+SVG_MASK = 2
+SVG_BORDER = 4
+
+
 @lru_cache(maxsize=1024)
 def qr_svg(data: str) -> str:
-    """An <svg> element (no XML declaration) for inline HTML or PDF; CSS may resize it (it has a viewBox)."""
-    element = _build(data, image_factory=SvgPathImage).make_image().get_image()
-    element.set("class", "qr-code")
-    element.set("role", "img")
-    element.set("aria-label", "QR")
-    return ET.tostring(element, encoding="unicode")
+    """An <svg> element (no XML declaration) for inline HTML or PDF; CSS may resize it (it has a viewBox).
+
+    Drawn as one path of horizontal runs from the module grid: a few ms instead of qrcode's ~30 ms
+    per-module SVG, which mattered on the signer's confirmation page.
+    """
+    grid = qr_modules(data, mask_pattern=SVG_MASK)
+    size = len(grid) + 2 * SVG_BORDER
+    runs = []
+    for y, row in enumerate(grid):
+        x = 0
+        while x < len(row):
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            runs.append(f"M{start + SVG_BORDER} {y + SVG_BORDER}h{x - start}v1h-{x - start}z")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr-code" role="img" '
+            f'aria-label="QR" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/>'
+            f'<path d="{"".join(runs)}" fill="#000"/></svg>')
 
 
 def qr_modules(data: str, *, mask_pattern: int | None = None) -> list[list[bool]]:
