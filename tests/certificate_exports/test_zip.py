@@ -44,8 +44,8 @@ def manifest(archive: zipfile.ZipFile) -> list[dict]:
 
 
 def qr_of(pdf: bytes) -> str:
-    [qr] = [p for p in pdfread.placements(pdf) if p.image.mode == "L"]
-    [url] = pdfread.decode_qr(qr.image)
+    """The one QR code printed in a certificate PDF (grey images that are not QR codes are skipped)."""
+    [url] = [text for p in pdfread.placements(pdf) if p.image.mode == "L" for text in pdfread.decode_qr(p.image)]
     return url
 
 
