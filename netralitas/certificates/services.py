@@ -52,6 +52,18 @@ def keys_dir() -> Path:
     return Path(current_app.config["KEYS_DIR"])
 
 
+def _cached(cache: dict, folder: Path, stamp: float | None, load):
+    """A value read from the key folder, reloaded only when its file stamp changes (i.e. after a rotation)."""
+    with _keys_lock:
+        hit = cache.get(str(folder))
+        if hit and hit[0] == stamp:
+            return hit[1]
+    value = load()
+    with _keys_lock:
+        cache[str(folder)] = (stamp, value)
+    return value
+
+
 def published_keys() -> list[key_files.PublicKey]:
     """Every published public key; re-read only when the key folder changes (rotation)."""
     folder = keys_dir()
@@ -59,14 +71,7 @@ def published_keys() -> list[key_files.PublicKey]:
         stamp = folder.stat().st_mtime
     except FileNotFoundError:
         return []
-    with _keys_lock:
-        hit = _keys_cache.get(str(folder))
-        if hit and hit[0] == stamp:
-            return hit[1]
-    found = key_files.public_keys(folder)
-    with _keys_lock:
-        _keys_cache[str(folder)] = (stamp, found)
-    return found
+    return _cached(_keys_cache, folder, stamp, lambda: key_files.public_keys(folder))
 
 
 def display_code(code: str) -> str:
@@ -91,14 +96,7 @@ def current_signing_key():
     """(kid, private key) of the current key; re-read from disk only after a rotation."""
     folder = keys_dir()
     stamp = (folder / key_files.CURRENT_FILE).stat().st_mtime if key_files.has_signing_key(folder) else None
-    with _keys_lock:
-        hit = _signing_cache.get(str(folder))
-        if hit and hit[0] == stamp:
-            return hit[1]
-    loaded = key_files.signing_key(folder)
-    with _keys_lock:
-        _signing_cache[str(folder)] = (stamp, loaded)
-    return loaded
+    return _cached(_signing_cache, folder, stamp, lambda: key_files.signing_key(folder))
 
 
 def issue_certificate(signature: Signature) -> Certificate:
