@@ -364,3 +364,19 @@ def invited(make_agency, make_employee, make_event, invite) -> Invited:
 def csrf_token(response) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
     return match.group(1) if match else ""
+
+
+@pytest.fixture
+def revoke(make_staff):
+    """Revoke a certificate as a super admin, through the service, and commit."""
+    from netralitas.certificates import services as certificates
+    from netralitas.signing.models import RevocationReason
+
+    admin = make_staff(Role.SUPER_ADMIN)
+
+    def run(certificate, reason=RevocationReason.DISCIPLINARY, note: str = "catatan internal"):
+        certificates.revoke(admin, certificate, reason, note)
+        db.session.commit()
+        return certificate
+
+    return run

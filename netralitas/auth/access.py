@@ -11,6 +11,11 @@ from netralitas.auth.models import Role
 
 ALL_STAFF = tuple(Role)
 MANAGERS = (Role.SUPER_ADMIN, Role.AGENCY_ADMIN)
+#: Who runs events: settings, text, open/close, the venue board and the help desk.
+RUNNERS = (Role.SUPER_ADMIN, Role.OPERATOR)
+#: Who may export personal data (codes, certificates): agency admins for their subtree, runners for all.
+#: Viewers are read-only and get no personal-data exports.
+EXPORTERS = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN)
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from netralitas.auth.access import roles_required
-from netralitas.auth.models import Role
+from netralitas.auth.access import EXPORTERS, roles_required
 from netralitas.certificates import exports
 from netralitas.events.models import Event
 from netralitas.extensions import db
@@ -17,9 +16,6 @@ from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("certificate_exports", __name__, url_prefix="/admin/acara")
 
-#: Certificates carry full NIP/NIK and signatures: agency admins (their subtree), operators and super admins.
-#: Viewers are read-only and get no personal data exports.
-EXPORTERS = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN)
 
 
 @bp.route("/<int:event_id>/sertifikat")

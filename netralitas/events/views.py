@@ -8,8 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from netralitas.auth.access import ALL_STAFF, roles_required
-from netralitas.auth.models import Role
+from netralitas.auth.access import ALL_STAFF, RUNNERS, roles_required
 from netralitas.core import rotating_code
 from netralitas.core.qr import qr_svg
 from netralitas.core.timezones import local_to_utc, utc_to_local
@@ -27,7 +26,6 @@ from netralitas.masterdata.scope import get_agency_in_scope
 from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("events", __name__)
-RUNNERS = (Role.SUPER_ADMIN, Role.OPERATOR)
 
 
 def _tz() -> str:

@@ -12,8 +12,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
-from netralitas.auth.access import roles_required
-from netralitas.auth.models import Role
+from netralitas.auth.access import EXPORTERS, RUNNERS, roles_required
 from netralitas.core.qr import qr_svg
 from netralitas.events.models import Event
 from netralitas.events.services import is_required
@@ -27,10 +26,6 @@ from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("invitations", __name__, url_prefix="/admin/acara")
 
-#: Who may download codes: agency admins for their subtree, operators and super admins for everything.
-EXPORTERS = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN)
-#: The help desk at the venue is operator work.
-HELP_DESK = (Role.SUPER_ADMIN, Role.OPERATOR)
 T = TypeVar("T")
 
 
@@ -74,7 +69,7 @@ def codes_pdf(event_id: int):
 
 
 @bp.route("/<int:event_id>/bantuan")
-@roles_required(*HELP_DESK)
+@roles_required(*RUNNERS)  # the help desk at the venue is operator work
 def helpdesk(event_id: int):
     event = db.get_or_404(Event, event_id)
     q = (request.args.get("q") or "").strip()[:desk.MAX_QUERY_LENGTH]
@@ -86,7 +81,7 @@ def helpdesk(event_id: int):
 
 
 @bp.route("/<int:event_id>/bantuan/<int:employee_id>/terbitkan-ulang", methods=["GET", "POST"])
-@roles_required(*HELP_DESK)
+@roles_required(*RUNNERS)  # the help desk at the venue is operator work
 def reissue(event_id: int, employee_id: int):
     event, employee = _required_employee(event_id, employee_id)
     back = url_for(".helpdesk", event_id=event.id, q=employee.nip or employee.nik)
@@ -113,7 +108,7 @@ def reissue(event_id: int, employee_id: int):
 
 
 @bp.route("/<int:event_id>/bantuan/<int:employee_id>/slip.pdf")
-@roles_required(*HELP_DESK)
+@roles_required(*RUNNERS)  # the help desk at the venue is operator work
 def slip_pdf(event_id: int, employee_id: int):
     event, employee = _required_employee(event_id, employee_id)
 

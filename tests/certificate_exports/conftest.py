@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import pytest
 
 from netralitas.auth.models import Role, Staff
-from netralitas.certificates import services
 from netralitas.certificates.models import Certificate
 from netralitas.core import rotating_code
 from netralitas.db import utcnow
@@ -14,7 +13,6 @@ from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind
 from netralitas.signing import services as signing
-from netralitas.signing.models import RevocationReason
 from tests.conftest import signature_png
 
 #: A name with diacritics, an apostrophe and markup: it must print as plain text.
@@ -62,20 +60,6 @@ def certify(event, make_employee, invite):
         return outcome.signature.certificate
 
     return make
-
-
-@pytest.fixture
-def revoke(make_staff):
-    """Revoke a certificate through the service, as a super admin."""
-    admin = make_staff(Role.SUPER_ADMIN)
-
-    def run(certificate: Certificate, reason: RevocationReason = RevocationReason.DISCIPLINARY,
-            note: str = "catatan internal rahasia") -> Certificate:
-        services.revoke(admin, certificate, reason, note)
-        db.session.commit()
-        return certificate
-
-    return run
 
 
 @pytest.fixture

@@ -5,13 +5,10 @@ import re
 
 import pytest
 
-from netralitas.auth.models import Role
-from netralitas.certificates import services
 from netralitas.certificates.models import Certificate
 from netralitas.extensions import db
 from netralitas.masterdata.models import Employee
 from netralitas.signing import services as signing
-from netralitas.signing.models import RevocationReason
 from tests.conftest import signature_png
 
 
@@ -32,20 +29,6 @@ def certify(make_agency, make_employee, make_event, invite):
         return outcome.signature.certificate
 
     return make
-
-
-@pytest.fixture
-def revoke(make_staff):
-    """Revoke a certificate as a super admin, through the service, and commit."""
-    admin = make_staff(Role.SUPER_ADMIN)
-
-    def run(certificate: Certificate, reason: RevocationReason = RevocationReason.DISCIPLINARY,
-            note: str = "catatan internal") -> Certificate:
-        services.revoke(admin, certificate, reason, note)
-        db.session.commit()
-        return certificate
-
-    return run
 
 
 def verdict_of_page(response) -> str:
