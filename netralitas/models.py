@@ -1,10 +1,11 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
 from netralitas.audit.models import AuditEntry, AuditHead
-from netralitas.auth.models import Role, Staff
+from netralitas.auth.models import ApiToken, Role, Staff
 from netralitas.certificates.models import Certificate
 from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.masterdata.models import Agency, Category, Employee, PendingImport
+from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
-__all__ = ["Agency", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText", "Employee", "Event", "Invitation",
-           "PendingImport", "Role", "Signature", "Staff"]
+__all__ = ["Agency", "ApiToken", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText",
+           "EmailReminder", "Employee", "Event", "Invitation", "PendingImport", "Role", "Signature", "Staff"]

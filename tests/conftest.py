@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import itertools
 import os
@@ -378,5 +379,22 @@ def revoke(make_staff):
         certificates.revoke(admin, certificate, reason, note)
         db.session.commit()
         return certificate
+
+    return run
+
+
+@pytest.fixture
+def sign_for(invite):
+    """Sign an employee's declaration through the signing service (attended or remote) and commit; returns the Signature."""
+    from netralitas.signing import services as signing
+
+    def run(event: Event, employee: Employee, *, attended: bool = False):
+        invited = invite(event, employee)
+        access = dataclasses.replace(signing.verify_signer(event, invited.code, invited.birth, ""), is_attended=attended)
+        outcome = signing.sign(access, ticked=set(range(1, len(event.current_text.points) + 1)),
+                               typed_name=employee.name, signature_png=signature_png(), client_ip="10.0.0.1",
+                               user_agent="pytest", max_png_bytes=200_000)
+        db.session.commit()
+        return outcome.signature
 
     return run

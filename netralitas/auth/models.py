@@ -88,3 +88,27 @@ class Staff(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Staff {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A per-staff credential for the read-only API; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    staff_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"), index=True)
+    #: What the owner calls it ("Dashboard Diskominfo").
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: SHA-256 hex of the secret: tokens are 256-bit random, so a fast hash is right.
+    token_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: First characters of the token, shown in the list so the owner can tell tokens apart.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_used_dt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    revoked_dt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    staff: so.Mapped[Staff] = so.relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_dt is not None

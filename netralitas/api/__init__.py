@@ -1,0 +1,1 @@
+"""The read-only JSON API for other dashboards, authenticated with per-staff API tokens."""

@@ -1,0 +1,1 @@
+"""Reminders to employees who have not signed yet: WhatsApp click-to-chat links and email."""

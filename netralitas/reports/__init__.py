@@ -1,0 +1,1 @@
+"""Completion tracking across the agency tree: dashboard, drill-down, exports and the printed recap."""

@@ -1,0 +1,144 @@
+"""Completion of an event in a staff member's scope: totals, per category and per agency (rolled up the tree).
+
+Cost is O(agencies × categories) after SQL: two grouped queries (required, signed) over the indexed
+employee and signature tables, then a roll-up of each agency's counts into its ancestors in Python.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from netralitas.events.models import Event
+from netralitas.events.services import required_clause
+from netralitas.extensions import db
+from netralitas.masterdata.models import Agency, Category, Employee
+from netralitas.masterdata.scope import agency_scope, subtree_clause
+from netralitas.signing.models import Signature
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+
+@dataclass
+class Counts:
+    """Required, signed (of those required) and attended (signed at the venue)."""
+
+    required: int = 0
+    signed: int = 0
+    attended: int = 0
+
+    @property
+    def remote(self) -> int:
+        return self.signed - self.attended
+
+    @property
+    def unsigned(self) -> int:
+        return self.required - self.signed
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.signed / self.required, 1) if self.required else 0.0
+
+    def add(self, required: int = 0, signed: int = 0, attended: int = 0) -> None:
+        self.required += required
+        self.signed += signed
+        self.attended += attended
+
+
+@dataclass
+class AgencyCompletion(Counts):
+    """One agency's counts including its whole subtree."""
+
+    agency_id: int = 0
+    code: str = ""
+    name: str = ""
+    parent_id: int | None = None
+    depth: int = 0
+    #: Ids of child agencies that have anyone required or signed, in code order.
+    child_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Completion:
+    """An event's completion as one staff member may see it."""
+
+    event: Event
+    total: Counts = field(default_factory=Counts)
+    by_category: dict[Category, Counts] = field(default_factory=dict)
+    #: Every agency in scope with anyone required or signed, keyed by id.
+    agencies: dict[int, AgencyCompletion] = field(default_factory=dict)
+    #: The top rows of the tree as this staff member sees it (their own root, or the roots).
+    root_ids: list[int] = field(default_factory=list)
+
+    def walk(self) -> list[AgencyCompletion]:
+        """Agencies depth-first in tree order (parents before their children)."""
+        ordered: list[AgencyCompletion] = []
+        stack = list(reversed(self.root_ids))
+        while stack:
+            row = self.agencies[stack.pop()]
+            ordered.append(row)
+            stack.extend(reversed(row.child_ids))
+        return ordered
+
+    def lowest(self, limit: int = 10) -> list[AgencyCompletion]:
+        """Agencies with the lowest completion (most unsigned first on ties); those with nobody required are skipped."""
+        rows = [a for a in self.agencies.values() if a.required]
+        return sorted(rows, key=lambda a: (a.percent, -a.unsigned, a.code))[:limit]
+
+
+def completion(event: Event, staff: Staff, root: Agency | None = None) -> Completion:
+    """Completion of the event limited to the staff member's scope (and to root's subtree when given)."""
+    agencies = db.session.execute(
+        sa.select(Agency.id, Agency.code, Agency.name, Agency.parent_id, Agency.path, Agency.depth)
+        .where(_agency_filter(staff, root)).order_by(Agency.code)).all()
+    result = Completion(event=event, by_category={c: Counts() for c in event.categories})
+    rows = {a.id: AgencyCompletion(agency_id=a.id, code=a.code, name=a.name, parent_id=a.parent_id, depth=a.depth)
+            for a in agencies}
+    ancestors = {a.id: [int(p) for p in a.path.strip("/").split("/") if int(p) in rows] for a in agencies}
+    for agency_id, category, required, signed, attended in _grouped_counts(event, staff, root):
+        result.total.add(required, signed, attended)
+        result.by_category.setdefault(Category(category), Counts()).add(required, signed, attended)
+        for ancestor in ancestors[agency_id]:
+            rows[ancestor].add(required, signed, attended)
+    result.agencies = {k: row for k, row in rows.items() if row.required or row.signed}
+    for a in agencies:  # agencies come in code order, so children lists are sorted
+        if a.id in result.agencies:
+            parent = result.agencies.get(a.parent_id) if a.parent_id else None
+            if parent is not None:
+                parent.child_ids.append(a.id)
+            else:
+                result.root_ids.append(a.id)
+    return result
+
+
+def _agency_filter(staff: Staff, root: Agency | None) -> sa.ColumnElement[bool]:
+    clause = agency_scope(staff)
+    return sa.and_(clause, subtree_clause(root.path)) if root is not None else clause
+
+
+def _grouped_counts(event: Event, staff: Staff, root: Agency | None) -> list[tuple[int, str, int, int, int]]:
+    """(agency_id, category, required, signed, attended) per agency and category, in scope."""
+    in_scope = sa.and_(required_clause(event), _agency_filter(staff, root))
+    required = db.session.execute(
+        sa.select(Employee.agency_id, Employee.category, sa.func.count())
+        .join(Agency, Employee.agency_id == Agency.id).where(in_scope)
+        .group_by(Employee.agency_id, Employee.category)).all()
+    signed = db.session.execute(
+        sa.select(Employee.agency_id, Employee.category, sa.func.count(),
+                  sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
+        .select_from(Signature).join(Employee, Signature.employee_id == Employee.id)
+        .join(Agency, Employee.agency_id == Agency.id)
+        .where(Signature.live_in(event.id), in_scope)
+        .group_by(Employee.agency_id, Employee.category)).all()
+    merged: dict[tuple[int, str], list[int]] = {}
+    for agency_id, category, n in required:
+        merged[(agency_id, _value(category))] = [n, 0, 0]
+    for agency_id, category, n, attended in signed:
+        merged.setdefault((agency_id, _value(category)), [0, 0, 0])[1:] = [n, int(attended or 0)]
+    return [(agency_id, category, *counts) for (agency_id, category), counts in merged.items()]
+
+
+def _value(category: Category | str) -> str:
+    return category.value if isinstance(category, Category) else category
