@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount each domain's blueprint."""
+    from netralitas.api.views import bp as api_bp
     from netralitas.audit.views import bp as audit_bp
     from netralitas.auth.views import bp as auth_bp
     from netralitas.certificates.admin_views import bp as certificate_admin_bp
@@ -84,11 +85,16 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.invitations.views import bp as invitations_bp
     from netralitas.masterdata.import_views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
+    from netralitas.ops.views import bp as ops_bp
+    from netralitas.reminders.views import bp as reminders_bp
+    from netralitas.reports.export_views import bp as report_exports_bp
+    from netralitas.reports.views import bp as reports_bp
     from netralitas.signing.views import bp as signing_bp
 
     blueprints = (
         home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp,
         certificate_admin_bp, certificates_bp, certificate_exports_bp,
+        reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
