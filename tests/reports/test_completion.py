@@ -73,3 +73,22 @@ def test_revoked_signatures_do_not_count(city, make_staff, revoke):
     revoke(signature.certificate)
     result = completion(city["event"], make_staff(Role.SUPER_ADMIN))
     assert (result.total.signed, result.total.attended) == (7, 1)
+
+
+def test_status_list_filters_and_scope(city, make_staff):
+    from netralitas.extensions import db
+    from netralitas.reports.statuses import SignStatus, employee_statuses
+
+    admin = make_staff(Role.AGENCY_ADMIN, agency=city["dinkes"])
+    rows = db.session.execute(employee_statuses(city["event"], admin)).all()
+    assert len(rows) == 5 and {r.Agency.code for r in rows} == {"DINKES", "PKM1"}
+    unsigned = db.session.execute(employee_statuses(city["event"], admin, status=SignStatus.UNSIGNED)).all()
+    assert len(unsigned) == 2 and all(r.signed_dt is None and r.certificate_code is None for r in unsigned)
+    signed = db.session.execute(employee_statuses(city["event"], admin, status=SignStatus.SIGNED,
+                                                  category=Category.KONTRAK)).all()
+    assert len(signed) == 2 and all(r.certificate_code.startswith("NTR-") for r in signed)
+    outside = db.session.execute(employee_statuses(city["event"], admin, root=city["disdik"])).all()
+    assert outside == []
+    name = rows[0].Employee.name
+    found = db.session.execute(employee_statuses(city["event"], admin, search=name.upper())).all()
+    assert [r.Employee.id for r in found] == [rows[0].Employee.id]

@@ -1,0 +1,54 @@
+"""Per-employee signing status for an event in a staff member's scope: the drill-down list and its exports."""
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from netralitas.certificates.models import Certificate
+from netralitas.events.models import Event
+from netralitas.events.services import required_clause
+from netralitas.masterdata.models import Agency, Category, Employee
+from netralitas.masterdata.scope import agency_scope, subtree_clause
+from netralitas.signing.models import Signature
+
+if TYPE_CHECKING:
+    from netralitas.auth.models import Staff
+
+
+class SignStatus(enum.StrEnum):
+    """Filter values for the status list."""
+
+    SIGNED = "sudah"
+    UNSIGNED = "belum"
+
+
+def employee_statuses(event: Event, staff: Staff, *, root: Agency | None = None, status: SignStatus | None = None,
+                      category: Category | None = None, search: str | None = None) -> sa.Select:
+    """SELECT of rows (Employee, Agency, signed_dt, is_attended, certificate_code) for required employees in scope.
+
+    The last three are NULL for someone who has not signed (the drawn signature is not loaded).
+    Rows are ordered by agency code, then name. Callers paginate or stream it.
+    """
+    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(event.id))
+    query = (sa.select(Employee, Agency, Signature.signed_dt, Signature.is_attended,
+                       Certificate.code.label("certificate_code"))
+             .join(Agency, Employee.agency_id == Agency.id)
+             .outerjoin(Signature, live)
+             .outerjoin(Certificate, Certificate.signature_id == Signature.id)
+             .where(required_clause(event), agency_scope(staff))
+             .order_by(Agency.code, Employee.name_search, Employee.id))
+    if root is not None:
+        query = query.where(subtree_clause(root.path))
+    if status == SignStatus.SIGNED:
+        query = query.where(Signature.id.is_not(None))
+    elif status == SignStatus.UNSIGNED:
+        query = query.where(Signature.id.is_(None))
+    if category is not None:
+        query = query.where(Employee.category == category)
+    if search and search.strip():
+        term = search.strip()
+        query = query.where(sa.or_(Employee.name_search.contains(term.lower(), autoescape=True),
+                                   Employee.nip == term, Employee.nik == term))
+    return query
