@@ -86,7 +86,7 @@ def test_status_list_filters_and_scope(city, make_staff):
     assert len(unsigned) == 2 and all(r.signed_dt is None and r.certificate_code is None for r in unsigned)
     signed = db.session.execute(employee_statuses(city["event"], admin, status=SignStatus.SIGNED,
                                                   category=Category.KONTRAK)).all()
-    assert len(signed) == 2 and all(r.certificate_code.startswith("NTR-") for r in signed)
+    assert len(signed) == 2 and all(r.certificate_code for r in signed)
     outside = db.session.execute(employee_statuses(city["event"], admin, root=city["disdik"])).all()
     assert outside == []
     name = rows[0].Employee.name
