@@ -1,0 +1,1 @@
+"""Tests of reminders: phone numbers, WhatsApp links and email reminders."""
