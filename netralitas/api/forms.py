@@ -1,0 +1,14 @@
+"""The form a staff member names a new API token with."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class TokenForm(FlaskForm):
+    """A name that tells the owner later which integration uses the token."""
+
+    name = StringField(_l("Nama token"), validators=[DataRequired(_l("Nama token wajib diisi.")), Length(max=100)],
+                       render_kw={"autocomplete": "off", "maxlength": 100})
