@@ -91,6 +91,10 @@ class Config:
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        #: Read-only API calls per token (or per address when no token is sent).
+        self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "60 per minute")
+        #: API calls refused for a missing or bad token, per client address (token guessing).
+        self.API_FAILURES_PER_IP = os.environ.get("API_FAILURES_PER_IP", "30 per minute")
         self.BABEL_DEFAULT_LOCALE = "id"
         self.BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Asia/Jakarta")
         self.LANGUAGES = ("id", "en")

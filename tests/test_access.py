@@ -117,12 +117,17 @@ ACCESS: dict[str, Access] = {
     "certificates.check_code": Access(EVERYONE, post_ok=422, anon_post_ok=422),  # an empty code is refused
     "certificates.jwks": Access(EVERYONE),
     "certificates.revocation_list": Access(EVERYONE, ok=404),
+    # Bearer token only: no web session (signed in or not) authenticates it, so every role gets 401 without a token.
+    "api.event_completion": Access(EVERYONE, ok=401),
+    "api.tokens": Access(STAFF),  # own tokens only, every staff role
+    "api.token_create": Access(STAFF, post_ok=200),  # an empty name is shown again
+    "api.token_revoke": Access(STAFF, ok=404, post_ok=404),  # token id given is nobody's
 }
 
 #: Fixed values for URL arguments that do not name a database object.
 PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv", "slug": "uji-akses",
                     "action": "buka", "code": "x", "certificate_id": 999999,
-                    "kid": "x"}
+                    "kid": "x", "token_id": 999999}
 
 
 @dataclass
