@@ -102,3 +102,19 @@ class Config:
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         self.WTF_CSRF_TIME_LIMIT = None  # a long event day must not expire forms at the venue
         self.PER_PAGE = 50
+        # Email reminders (SMTP). Nothing is sent while MAIL_SERVER is empty; the reminder screen says so.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
+        #: STARTTLS on a plain connection (usually port 587); MAIL_USE_SSL is TLS from the start (usually 465).
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT") or (465 if self.MAIL_USE_SSL else 587 if self.MAIL_USE_TLS else 25))
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        #: Sender address ("Name <address>" allowed); MAIL_USERNAME is used when empty.
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "")
+        #: Seconds to wait for the SMTP server on each step (connect, each command).
+        self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+        #: Emails sent per click; a click is one web request, so it must finish well inside the proxy's timeout.
+        self.REMINDER_EMAIL_BATCH = int(os.environ.get("REMINDER_EMAIL_BATCH", "50"))
+        #: A batch stops starting new emails after this many seconds; the rest go out on the next click.
+        self.REMINDER_EMAIL_SECONDS = float(os.environ.get("REMINDER_EMAIL_SECONDS", "20"))
