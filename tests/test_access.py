@@ -102,6 +102,10 @@ ACCESS: dict[str, Access] = {
     "events.change_status": Access(RUNNERS, post_ok=302),  # "buka" on an open event changes nothing
     "events.board": Access(RUNNERS),
     "events.board_json": Access(RUNNERS),
+    # Reminders hand out personal links, so exporters only, within their subtree. Email is not configured in
+    # tests: the send POST goes back to the list with that message and changes nothing.
+    "reminders.reminder_list": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "reminders.send_email": Access(CODE_EXPORTERS, "agency", agency_arg="unit", post_ok=302),
     # The signer's pages are public; without a verified signer session they send people back to the start.
     "signing.start": Access(EVERYONE, post_ok=422, anon_post_ok=422),
     "signing.personal_link": Access(EVERYONE, ok=422),  # code "x" is nobody's

@@ -1,6 +1,142 @@
 """Reminder screens: WhatsApp links and email reminders for an agency's unsigned employees."""
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from typing import TypeVar
 
-bp = Blueprint("reminders", __name__)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from netralitas.auth.access import EXPORTERS, roles_required
+from netralitas.core.mail import MailProblem, MailSettings
+from netralitas.core.phone import PhoneProblem
+from netralitas.events.models import Event
+from netralitas.events.services import event_status_now
+from netralitas.extensions import db
+from netralitas.masterdata.forms import ConfirmForm
+from netralitas.masterdata.models import Agency
+from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.services import agency_choices
+from netralitas.reminders import email, services
+
+bp = Blueprint("reminders", __name__, url_prefix="/admin/acara")
+
+T = TypeVar("T")
+
+#: Event states in which a reminder makes sense: the personal link leads to a signing page that will accept them.
+SENDABLE_STATES = ("open", "not_yet")
+MAIL_PROBLEMS = {
+    MailProblem.NO_SERVER: _l("Pengiriman email belum disiapkan di server (MAIL_SERVER kosong), jadi tidak ada email "
+                              "yang dikirim. Minta pengelola server mengisi pengaturan SMTP; sementara itu gunakan "
+                              "tautan WhatsApp."),
+    MailProblem.NO_SENDER: _l("Alamat pengirim email belum diatur (MAIL_FROM), jadi tidak ada email yang dikirim."),
+}
+#: Why a phone number gets no WhatsApp link, as the list says it next to the number.
+PHONE_PROBLEMS = {
+    PhoneProblem.CHARACTERS: _l("berisi huruf atau tanda lain (dua nomor dalam satu isian?)"),
+    PhoneProblem.FOREIGN: _l("nomor luar negeri"),
+    PhoneProblem.NOT_MOBILE: _l("bukan nomor HP (telepon kantor atau bebas pulsa)"),
+    PhoneProblem.TOO_SHORT: _l("terlalu pendek"),
+    PhoneProblem.TOO_LONG: _l("terlalu panjang"),
+}
+
+
+@bp.route("/<int:event_id>/pengingat")
+@roles_required(*EXPORTERS)
+def reminder_list(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    unit = _unit()
+    q = (request.args.get("q") or "").strip()[:services.MAX_SEARCH_LENGTH]
+    page = db.paginate(services.unsigned_employees(event, current_user, unit, q),
+                       per_page=current_app.config["PER_PAGE"], error_out=False)
+
+    def links():
+        rows = services.whatsapp_rows(event, page.items, _tz())
+        services.record_whatsapp_links(current_user, event, unit, rows, search=q, page=page.page)
+        return rows
+
+    rows = _commit_retrying(links) if page.items else []
+    mail = MailSettings.from_config(current_app.config)
+    return render_template("reminders/list.html", event=event, unit=unit, q=q, page=page, rows=rows,
+                           state=event_status_now(event), mail_problem=MAIL_PROBLEMS.get(mail.problem),
+                           agency_choices=agency_choices(current_user), unit_id=_unit_choice(unit),
+                           phone_problems=PHONE_PROBLEMS)
+
+
+@bp.route("/<int:event_id>/pengingat/email", methods=["GET", "POST"])
+@roles_required(*EXPORTERS)
+def send_email(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    unit = _unit()
+    back = url_for(".reminder_list", event_id=event.id, unit=unit.id if unit else None)
+    mail = MailSettings.from_config(current_app.config)
+    problem = MAIL_PROBLEMS.get(mail.problem) or _state_problem(event)
+    today = email.local_today(_tz())
+    plan = email.plan(event, current_user, unit, today)
+    limit = current_app.config["REMINDER_EMAIL_BATCH"]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if problem:
+            flash(problem, "warning")
+            return redirect(back)
+        batch = _commit_retrying(lambda: email.claim_batch(current_user, event, plan, today, limit=limit, tz_name=_tz()))
+        result = email.send(batch, mail, seconds=current_app.config["REMINDER_EMAIL_SECONDS"])
+        report = email.settle(current_user, event, unit, batch, result)
+        db.session.commit()
+        _flash_report(report)
+        return redirect(back)
+    return render_template("reminders/email_confirm.html", form=form, event=event, unit=unit, plan=plan,
+                           batch_size=min(len(plan.due), limit), limit=limit, problem=problem, back=back)
+
+
+def _unit() -> Agency | None:
+    """The unit asked for in ?unit= (404 when outside the staff member's scope), or None for the whole scope."""
+    unit_id = request.args.get("unit", 0, type=int)
+    return get_agency_in_scope(current_user, unit_id) if unit_id else None
+
+
+def _unit_choice(unit: Agency | None) -> int:
+    """The unit picker's selection: scoped staff have no 'all units' entry, so their own agency stands for it."""
+    if unit is not None:
+        return unit.id
+    return current_user.agency_id if current_user.is_scoped else 0
+
+
+def _tz() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _state_problem(event: Event) -> str | None:
+    if event_status_now(event) in SENDABLE_STATES:
+        return None
+    return _("Acara ini tidak sedang menerima tanda tangan (belum dibuka, sudah berakhir atau ditutup); "
+             "pengingat email tidak dikirim.")
+
+
+def _flash_report(report: email.EmailReport) -> None:
+    if report.error:
+        flash(_("Sebagian atau semua email gagal dikirim: %(error)s. Pegawai yang gagal tidak dicatat sudah "
+                "diingatkan, jadi bisa dicoba lagi.", error=report.error), "danger")
+    category = "success" if report.sent and not report.failed else "info"
+    flash(_("Pengingat email: %(sent)d terkirim, %(failed)d gagal, %(skipped)d dilewati (sudah diingatkan hari ini), "
+            "%(no_email)d tanpa alamat email.", sent=report.sent, failed=report.failed, skipped=report.skipped,
+            no_email=report.no_email), category)
+    if report.remaining:
+        flash(_("%(n)d pegawai lagi belum dikirimi email dalam batch ini; klik kirim lagi untuk melanjutkan.",
+                n=report.remaining), "warning")
+
+
+def _commit_retrying(work: Callable[[], T]) -> T:
+    """Run work and commit; if a concurrent request created the same invitations first, run it once more."""
+    try:
+        result = work()
+        db.session.commit()
+        return result
+    except IntegrityError:
+        db.session.rollback()  # the other request's invitations are just as good: the second run finds them
+    result = work()
+    db.session.commit()
+    return result
