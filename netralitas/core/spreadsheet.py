@@ -1,4 +1,4 @@
-"""Read uploaded CSV/XLSX bytes safely into header + rows, and write small template files."""
+"""Read uploaded CSV/XLSX bytes safely into header + rows; write template files and streamed, formula-safe exports."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +9,11 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 200_000
@@ -23,6 +25,9 @@ MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_FLOOR = 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Prefixes that still start a formula after leading whitespace (some importers trim cells before reading them).
+FORMULA_SIGNS = ("=", "+", "-", "@")
+CSV_BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
@@ -211,8 +216,12 @@ def _check_zip(content: bytes) -> None:
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass.
+
+    Also text whose formula sign follows leading whitespace (" =1+1", "\\n@SUM"): importers that trim cells
+    would otherwise see the sign first.
+    """
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_SIGNS)):
         return "'" + value
     return value
 
@@ -257,3 +266,52 @@ def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, text_co
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def csv_chunk(rows: Iterable[Sequence[Any]], delimiter: str = ";") -> str:
+    """CSV text of rows for a streamed export: every cell formula-safe, None empty, dates ISO; no BOM or header logic."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    for row in rows:
+        writer.writerow([safe_cell(_csv_text(value)) for value in row])
+    return buffer.getvalue()
+
+
+@dataclass
+class XlsxSheet:
+    """One sheet of a streamed workbook: its title, header, rows (any iterable, read once) and column widths."""
+
+    title: str
+    columns: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[float] = ()
+
+
+def write_xlsx_stream(handle: IO[bytes], sheets: Iterable[XlsxSheet]) -> list[int]:
+    """Write an XLSX into a seekable binary file in openpyxl's write-only mode; the data rows written per sheet.
+
+    Write-only mode serialises each row as it is appended (to a temporary file per sheet, strings inline), so
+    memory stays flat however many rows come; the zip is assembled when the workbook is saved. Every cell goes
+    through safe_cell; the header is bold and frozen. Datetimes must be naive (Excel has no time zones).
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    counts = []
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        sheet.freeze_panes = "A2"
+        for index, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.append([_bold(sheet, name) for name in spec.columns])
+        count = 0
+        for row in spec.rows:
+            sheet.append([safe_cell(value) for value in row])
+            count += 1
+        counts.append(count)
+    workbook.save(handle)
+    return counts
+
+
+def _bold(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, safe_cell(value))
+    cell.font = Font(bold=True)
+    return cell
