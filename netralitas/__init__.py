@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -117,18 +117,30 @@ def register_errorhandlers(app: Flask) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    def value_out_of_range(error):
+        # A value the database cannot take (NUL in PostgreSQL text, an id beyond the integer range, text longer
+        # than its column) comes from a bad request, not a broken server; nothing of the request is kept.
+        app.logger.warning("request refused, value the database cannot hold: %s", error.__class__.__name__)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return render_template("errors/400.html"), 400
+
     for code in (400, 403, 404, 405, 413, 429, 500, 503):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(DataError, value_out_of_range)
+    app.register_error_handler(OverflowError, value_out_of_range)  # SQLite: an integer beyond 64 bits
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(PoolTimeoutError, database_unavailable)
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers on every response and the template context shared by all pages."""
+    """Security headers and body checks on every request, and the template context shared by all pages."""
     from netralitas.core.formatting import register_template_filters
-    from netralitas.core.security import apply_security_headers
+    from netralitas.core.security import apply_security_headers, refuse_json_form_posts, refuse_nul_characters
 
     app.after_request(apply_security_headers)
+    app.before_request(refuse_json_form_posts)
+    app.before_request(refuse_nul_characters)
     register_template_filters(app)
 
     @app.context_processor
