@@ -1,0 +1,350 @@
+"""The completion recap ("Rekapitulasi") PDF for the head of region: totals, categories, agencies, a signature block.
+
+The table per agency lists the top two levels of the tree the staff member sees — their root(s), bold, and the
+agencies directly below (the OPD level: dinas, badan, kecamatan) — because that is what a head of region reads
+and signs; every level (indented) on request (`detailed`), for filing. Each row counts its whole subtree, like
+the dashboard, so rows are not meant to be added up; the JUMLAH row is the scope's total.
+
+A4 portrait, DejaVu from core.pdf. The agency table breaks after ROWS_PER_PAGE rows (fewer on the first page,
+under the summary) and repeats its header on every page; page numbers ("Halaman 2 dari 5") need the page count,
+so render_recap lays the document out twice. Characters DejaVu lacks (CJK, newer emoji) print as a white square
+(MISSING_GLYPH) instead of vanishing; nothing fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from fpdf import FPDF
+
+from netralitas.certificates.pdf import _logo, local_time
+from netralitas.core.pdf import FONT, PT, new_document, one_line, wrap_lines
+from netralitas.masterdata.models import Category
+from netralitas.reports.completion import Completion, Counts
+
+TITLE = "Rekapitulasi Penandatanganan Deklarasi Netralitas ASN"
+PAGE_W, PAGE_H = 210.0, 297.0
+MARGIN = 15.0
+WIDTH = PAGE_W - 2 * MARGIN
+ROWS_PER_PAGE = 40
+ROW_H = 6.0
+HEAD_H = 7.0
+#: Where the table header starts on a continuation page (below the running header).
+CONTINUED_TOP = MARGIN + 10
+TABLE_BOTTOM = CONTINUED_TOP + HEAD_H + ROWS_PER_PAGE * ROW_H
+FOOTER_Y = PAGE_H - 10
+SIGNATURE_W, SIGNATURE_H = 80.0, 58.0
+LOGO_BOX = 18.0
+GREY, LIGHT = 90, 235
+#: The count columns shared by the category and agency tables: label, width (mm).
+COUNT_COLUMNS = (("Wajib", 14.0), ("Sudah", 14.0), ("Belum", 14.0), ("%", 12.0), ("Hadir", 14.0), ("Daring", 14.0))
+LEAD_W = WIDTH - sum(width for _, width in COUNT_COLUMNS)  # 98 mm: No. + code + name, or the category
+NUMBER_W, CODE_W = 9.0, 26.0
+INDENT_MM, MAX_INDENT = 2.5, 6
+DOTS = "." * 40
+#: Printed in place of a character DejaVu cannot draw (a white square, which DejaVu has).
+MISSING_GLYPH = "\u25a1"
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs the printed recap; blank values print as dotted lines to fill in by hand."""
+
+    place: str = ""
+    title: str = "Kepala BKPSDM"
+    name: str = ""
+    nip: str = ""
+
+    @classmethod
+    def from_config(cls, config: Any) -> Signatory:
+        return cls(place=config.get("REPORT_PLACE", ""), title=config.get("REPORT_SIGNATORY_TITLE") or cls.title,
+                   name=config.get("REPORT_SIGNATORY_NAME", ""), nip=config.get("REPORT_SIGNATORY_NIP", ""))
+
+
+@dataclass(frozen=True)
+class RecapRow:
+    """One line of the agency table."""
+
+    code: str
+    name: str
+    level: int  # 0 for a root of the staff member's tree
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Recap:
+    """Everything the recap prints, as plain values (built in the request, rendered anywhere)."""
+
+    issuer: str
+    logo_path: str
+    event_name: str
+    period: str
+    scope: str
+    printed_dt: datetime
+    tz_name: str
+    total: Counts
+    categories: list[tuple[str, Counts]]
+    rows: list[RecapRow]
+    detailed: bool = False
+    signatory: Signatory = field(default_factory=Signatory)
+
+    @property
+    def printed(self) -> str:
+        return local_time(self.printed_dt, self.tz_name)
+
+
+def recap_of(result: Completion, *, scope: str, config: Any, now: datetime, detailed: bool = False) -> Recap:
+    """The recap of a completion result, with the deployment's letterhead and signatory settings."""
+    tz_name = config["BABEL_DEFAULT_TIMEZONE"]
+    event = result.event
+    order = list(Category)
+    categories = [(c.value, result.by_category[c]) for c in sorted(result.by_category, key=order.index)]
+    return Recap(issuer=config["CERTIFICATE_ISSUER"], logo_path=config["CERTIFICATE_LOGO"], event_name=event.name,
+                 period=f"{local_time(event.opens_dt, tz_name)} s.d. {local_time(event.closes_dt, tz_name)}",
+                 scope=scope, printed_dt=now, tz_name=tz_name, total=result.total, categories=categories,
+                 rows=recap_rows(result, detailed), detailed=detailed, signatory=Signatory.from_config(config))
+
+
+def recap_rows(result: Completion, detailed: bool) -> list[RecapRow]:
+    """The agencies in tree order: roots and their children, or (detailed) every level; level counts from the root."""
+    rows, base = [], 0
+    roots = set(result.root_ids)
+    for agency in result.walk():
+        if agency.agency_id in roots:
+            base = agency.depth
+        level = agency.depth - base
+        if detailed or level <= 1:
+            rows.append(RecapRow(agency.code, agency.name, level, agency))
+    return rows
+
+
+def render_recap(recap: Recap) -> bytes:
+    """The PDF bytes of a recap: pure, needs no app context.
+
+    Laid out twice: the first pass only counts the pages, so that the second can print "Halaman i dari n" at the
+    foot of each page as it finishes it (fpdf2's page-count alias is not replaced in TrueType text).
+    """
+    pages = _RecapDocument(recap).lay_out().pages_count
+    return bytes(_RecapDocument(recap, pages).lay_out().output())
+
+
+def number(value: int) -> str:
+    """12345 -> '12.345' (Indonesian thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def percent(value: float) -> str:
+    """66.7 -> '66,7' (Indonesian decimal comma)."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+class _RecapDocument:
+    """The recap being drawn top to bottom; `y` is the cursor in millimetres."""
+
+    def __init__(self, recap: Recap, total_pages: int = 0):
+        self.recap = recap
+        self.total_pages = total_pages
+        self.pdf = new_document(TITLE, text=self._all_text())
+        self.pdf.set_lang("id")
+        self.pdf.set_creation_date(recap.printed_dt)
+        self.y = MARGIN
+
+    def lay_out(self) -> FPDF:
+        self.pdf.add_page()
+        self._title_block()
+        self._summary()
+        self._category_table()
+        self._agency_table()
+        self._signature_block()
+        self._footer()
+        return self.pdf
+
+    def _next_page(self) -> None:
+        self._footer()
+        self.pdf.add_page()
+
+    # --- the parts, top to bottom ------------------------------------------------------------------------------
+
+    def _title_block(self) -> None:
+        recap, pdf = self.recap, self.pdf
+        logo = _logo(recap.logo_path)
+        inset = LOGO_BOX + 3 if logo is not None else 0
+        bottom = self._line(recap.issuer, MARGIN + inset, MARGIN, WIDTH - 2 * inset, size=12, style="B", align="C")
+        if logo is not None:
+            scale = min(LOGO_BOX / logo.width, LOGO_BOX / logo.height)
+            pdf.image(logo, x=MARGIN, y=MARGIN - 2, w=logo.width * scale, h=logo.height * scale)
+            bottom = max(bottom, MARGIN - 2 + LOGO_BOX)
+        self.y = bottom + 2
+        pdf.set_draw_color(40)
+        pdf.set_line_width(0.5)
+        pdf.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
+        y = self._line(TITLE.upper(), MARGIN, self.y + 3, WIDTH, size=12.5, style="B", align="C")
+        y = self._wrapped(recap.event_name, MARGIN, y + 0.5, WIDTH, size=10.5, align="C", max_lines=2)
+        y += 3
+        for label, value in (("Periode", recap.period), ("Lingkup", recap.scope), ("Dicetak", recap.printed)):
+            self._line(label, MARGIN, y, 22, size=8.5, color=GREY)
+            y = self._wrapped(value, MARGIN + 22, y, WIDTH - 22, size=8.5, max_lines=2)
+        self.y = y + 4
+
+    def _summary(self) -> None:
+        total, pdf = self.recap.total, self.pdf
+        boxes = (("Wajib", number(total.required)), ("Sudah", number(total.signed)),
+                 ("Belum", number(total.unsigned)), ("Persentase", f"{percent(total.percent)} %"),
+                 ("Hadir di lokasi", number(total.attended)), ("Daring", number(total.remote)))
+        width = WIDTH / len(boxes)
+        pdf.set_draw_color(160)
+        pdf.set_line_width(0.2)
+        for i, (label, value) in enumerate(boxes):
+            x = MARGIN + i * width
+            pdf.rect(x, self.y, width, 14)
+            self._line(label, x, self.y + 1, width, size=7.5, align="C", color=GREY)
+            self._line(value, x, self.y + 5.5, width, size=12, style="B", align="C")
+        self.y += 20
+
+    def _category_table(self) -> None:
+        self.y = self._line("Menurut kategori pegawai", MARGIN, self.y, WIDTH, size=10, style="B") + 1.5
+        self._header([("Kategori pegawai", LEAD_W, "L")])
+        for name, counts in self.recap.categories:
+            self._row([(name, LEAD_W, "L")], counts)
+        self._row([("Jumlah", LEAD_W, "L")], self.recap.total, bold=True)
+        self.y += 6
+
+    def _agency_heading(self) -> list[tuple[str, float, str]]:
+        return [("No.", NUMBER_W, "R"), ("Kode", CODE_W, "L"), ("Perangkat daerah / unit kerja", LEAD_W - NUMBER_W - CODE_W, "L")]
+
+    def _agency_table(self) -> None:
+        title = "Menurut perangkat daerah" + (" (semua tingkat)" if self.recap.detailed else "")
+        self.y = self._line(title, MARGIN, self.y, WIDTH, size=10, style="B") + 1.5
+        self._header(self._agency_heading())
+        rows_here = 0
+        name_w = LEAD_W - NUMBER_W - CODE_W
+        for index, row in enumerate(self.recap.rows, start=1):
+            if rows_here == ROWS_PER_PAGE or self.y + ROW_H > TABLE_BOTTOM:
+                self._continue_on_new_page()
+                rows_here = 0
+            indent = min(row.level, MAX_INDENT) * INDENT_MM if self.recap.detailed else 0.0
+            self._row([(str(index), NUMBER_W, "R"), (row.code, CODE_W, "L"), (row.name, name_w, "L")], row.counts,
+                      bold=row.level == 0, indent=(2, indent))
+            rows_here += 1
+        if not self.recap.rows:
+            self._row([("Belum ada pegawai yang wajib menandatangani dalam lingkup ini.", WIDTH, "L")], None)
+        if self.y + ROW_H > TABLE_BOTTOM:
+            self._continue_on_new_page()
+        self._row([("", NUMBER_W, "R"), ("", CODE_W, "L"), ("JUMLAH", name_w, "L")], self.recap.total, bold=True)
+        note = "Angka setiap baris mencakup seluruh sub-unitnya; baris JUMLAH adalah total lingkup rekap ini."
+        self.y = self._line(note, MARGIN, self.y + 1, WIDTH, size=7, color=GREY)
+
+    def _continue_on_new_page(self) -> None:
+        """A new page with a running header and the agency table's header again."""
+        pdf = self.pdf
+        self._next_page()
+        self._line(f"{TITLE} · {one_line(self.recap.event_name)}", MARGIN, MARGIN, WIDTH - 20, size=7.5, color=GREY)
+        self._line("(lanjutan)", PAGE_W - MARGIN - 20, MARGIN, 20, size=7.5, align="R", color=GREY)
+        pdf.set_draw_color(160)
+        pdf.set_line_width(0.2)
+        pdf.line(MARGIN, MARGIN + 5, PAGE_W - MARGIN, MARGIN + 5)
+        self.y = CONTINUED_TOP
+        self._header(self._agency_heading())
+
+    def _signature_block(self) -> None:
+        """Place and date, the signatory's title, room for signature and stamp, name and NIP lines (right column)."""
+        if self.y + 8 + SIGNATURE_H > FOOTER_Y - 4:
+            self._next_page()
+            self.y = MARGIN
+        signatory, tz = self.recap.signatory, ZoneInfo(self.recap.tz_name)
+        today = format_datetime(self.recap.printed_dt, "d MMMM y", tzinfo=tz, locale="id")
+        x = PAGE_W - MARGIN - SIGNATURE_W
+        y = self._line(f"{signatory.place or '.' * 25}, {today}", x, self.y + 8, SIGNATURE_W, size=9.5, align="C")
+        y = self._wrapped(signatory.title, x, y + 0.5, SIGNATURE_W, size=9.5, style="B", align="C", max_lines=2)
+        self._line("(tanda tangan dan stempel)", x, y + 10, SIGNATURE_W, size=7, align="C", color=190)
+        y += 28
+        y = self._line(signatory.name or DOTS, x, y, SIGNATURE_W, size=9.5, style="B", align="C")
+        self.pdf.set_draw_color(60)
+        self.pdf.line(x + 6, y, x + SIGNATURE_W - 6, y)
+        self.y = self._line(f"NIP {signatory.nip or DOTS}", x, y + 0.8, SIGNATURE_W, size=9, align="C")
+
+    def _footer(self) -> None:
+        """The printed time and "Halaman i dari n" at the foot of the current page."""
+        page = self.pdf.page_no()
+        self._line(f"Dicetak {self.recap.printed}", MARGIN, FOOTER_Y, WIDTH / 2, size=7, color=GREY)
+        of = f" dari {self.total_pages}" if self.total_pages else ""
+        self._line(f"Halaman {page}{of}", PAGE_W / 2, FOOTER_Y, WIDTH / 2, size=7, align="R", color=GREY)
+
+    # --- tables --------------------------------------------------------------------------------------------------
+
+    def _header(self, lead: list[tuple[str, float, str]]) -> None:
+        pdf = self.pdf
+        pdf.set_fill_color(LIGHT)
+        pdf.set_draw_color(160)
+        pdf.set_line_width(0.2)
+        pdf.rect(MARGIN, self.y, WIDTH, HEAD_H, style="DF")
+        x = MARGIN
+        for label, width, align in [*lead, *((label, width, "R") for label, width in COUNT_COLUMNS)]:
+            self._line(label, x + 1, self.y + (HEAD_H - 8 * PT * 1.25) / 2, width - 2, size=7.5, style="B", align=align)
+            x += width
+        self.y += HEAD_H
+
+    def _row(self, lead: list[tuple[str, float, str]], counts: Counts | None, *, bold: bool = False,
+             indent: tuple[int, float] = (-1, 0.0)) -> None:
+        """One table row: the lead cells, then the six counts; indent=(cell index, mm) shifts one lead cell."""
+        pdf = self.pdf
+        style = "B" if bold else ""
+        top = self.y + (ROW_H - 8 * PT * 1.25) / 2
+        x = MARGIN
+        cells = list(lead)
+        if counts is not None:
+            cells += [(value, width, "R") for value, (_, width) in zip(_count_cells(counts), COUNT_COLUMNS, strict=True)]
+        for i, (text, width, align) in enumerate(cells):
+            shift = indent[1] if i == indent[0] else 0.0
+            self._line(text, x + 1 + shift, top, width - 2 - shift, size=8, style=style, align=align)
+            x += width
+        self.y += ROW_H
+        pdf.set_draw_color(200)
+        pdf.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
+
+    # --- text ----------------------------------------------------------------------------------------------------
+
+    def _line(self, text: str, x: float, y: float, width: float, *, size: float, style: str = "", align: str = "L",
+              color: int = 0) -> float:
+        """One line of text from its top-left (x, y), cut with '…' to width; returns the y below it."""
+        return self._wrapped(text, x, y, width, size=size, style=style, align=align, max_lines=1, color=color)
+
+    def _wrapped(self, text: str, x: float, y: float, width: float, *, size: float, style: str = "", align: str = "L",
+                 max_lines: int, color: int = 0) -> float:
+        pdf = self.pdf
+        pdf.set_font(FONT, style, size)
+        pdf.set_text_color(color)
+        line_h = size * PT * 1.25
+        for line in wrap_lines(pdf, self._printable(one_line(text)), width, max_lines):
+            y += line_h
+            free = width - pdf.get_string_width(line)
+            offset = free / 2 if align == "C" else free if align == "R" else 0
+            pdf.text(x + offset, y - line_h * 0.28, line)
+        return y
+
+    def _printable(self, text: str) -> str:
+        """text with every character the current face lacks (CJK, newer emoji) shown as MISSING_GLYPH.
+
+        fpdf2 would silently leave such characters out (and log a warning), so a name could print shortened
+        without anyone noticing; a visible box says that something is there.
+        """
+        cmap = self.pdf.current_font.cmap
+        if all(ord(char) in cmap for char in text):
+            return text
+        return "".join(char if ord(char) in cmap or char.isspace() else MISSING_GLYPH for char in text)
+
+    def _all_text(self) -> str:
+        """Every string the recap prints (chooses the fonts: the fast Latin cut when it covers them)."""
+        recap = self.recap
+        parts = [recap.issuer, recap.event_name, recap.period, recap.scope, recap.printed, recap.signatory.place,
+                 recap.signatory.title, recap.signatory.name, recap.signatory.nip, "·…"]
+        parts += [row.code + " " + row.name for row in recap.rows]
+        return "\n".join(one_line(part) for part in parts)
+
+
+def _count_cells(counts: Counts) -> list[str]:
+    return [number(counts.required), number(counts.signed), number(counts.unsigned), percent(counts.percent),
+            number(counts.attended), number(counts.remote)]
