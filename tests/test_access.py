@@ -94,6 +94,11 @@ ACCESS: dict[str, Access] = {
     "invitations.slip_pdf": Access(HELP_DESK),
     "certificate_exports.export_page": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
     "certificate_exports.export_zip": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
+    # Completion exports: the per-employee list (names, NIP, NIK) to exporters only; the aggregate table and the
+    # printed recap to every staff role; all of them limited to the caller's subtree, ?unit= must be inside it.
+    "report_exports.status_list": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "report_exports.completion_table": Access(STAFF, "agency", agency_arg="unit"),
+    "report_exports.recap_pdf": Access(STAFF, "agency", agency_arg="unit"),
     "events.event_list": Access(STAFF),
     "events.detail": Access(STAFF),
     "events.create": Access(RUNNERS, post_ok=200),  # an empty form is shown again
