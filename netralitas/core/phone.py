@@ -36,6 +36,14 @@ class PhoneNumber:
     def is_valid(self) -> bool:
         return self.digits is not None
 
+    @property
+    def readable(self) -> str:
+        """'+62 812-3456-789' for people to read back (empty when invalid)."""
+        if self.digits is None:
+            return ""
+        national = self.digits[len(COUNTRY_CODE):]
+        return f"+{COUNTRY_CODE} {national[:3]}-{national[3:7]}-{national[7:]}"
+
 
 def normalize_mobile(raw: str | None) -> PhoneNumber:
     """Read an Indonesian mobile number in any usual notation; '62' + national digits, or why not."""

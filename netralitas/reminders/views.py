@@ -63,7 +63,7 @@ def reminder_list(event_id: int):
     return render_template("reminders/list.html", event=event, unit=unit, q=q, page=page, rows=rows,
                            state=event_status_now(event), mail_problem=MAIL_PROBLEMS.get(mail.problem),
                            agency_choices=agency_choices(current_user), unit_id=_unit_choice(unit),
-                           phone_problems=PHONE_PROBLEMS)
+                           phone_problems=PHONE_PROBLEMS, email_batch=current_app.config["REMINDER_EMAIL_BATCH"])
 
 
 @bp.route("/<int:event_id>/pengingat/email", methods=["GET", "POST"])

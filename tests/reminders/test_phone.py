@@ -71,6 +71,12 @@ def test_unusable_numbers_say_why(raw, problem):
     assert number.problem == problem
 
 
+def test_readable_form():
+    assert normalize_mobile("081234567890").readable == "+62 812-3456-7890"
+    assert normalize_mobile("0811-234-567").readable == "+62 811-2345-67"
+    assert normalize_mobile("021-555-1234").readable == ""
+
+
 # --- properties ------------------------------------------------------------------------------------------------------
 
 #: A national mobile number: 8, a second digit that is not 0, then 7 to 10 digits (9 to 12 in all).
