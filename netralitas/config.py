@@ -69,6 +69,11 @@ class Config:
         self.CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "Pemerintah Daerah")
         #: Optional PNG/JPEG logo printed on certificates.
         self.CERTIFICATE_LOGO = os.environ.get("CERTIFICATE_LOGO", "")
+        #: The printed recap's signature block (issuer and logo as on certificates); empty = dotted lines to fill in.
+        self.REPORT_PLACE = os.environ.get("REPORT_PLACE", "")
+        self.REPORT_SIGNATORY_TITLE = os.environ.get("REPORT_SIGNATORY_TITLE", "Kepala BKPSDM")
+        self.REPORT_SIGNATORY_NAME = os.environ.get("REPORT_SIGNATORY_NAME", "")
+        self.REPORT_SIGNATORY_NIP = os.environ.get("REPORT_SIGNATORY_NIP", "")
         #: Largest accepted drawn-signature PNG.
         self.SIGNATURE_MAX_BYTES = int(os.environ.get("SIGNATURE_MAX_BYTES", 150 * 1024))
         #: Failed code attempts allowed per client address: generous, since a stadium shares one address.
