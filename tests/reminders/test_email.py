@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from netralitas.auth.models import Role
-from netralitas.core.mail import Delivery, MailSettings, plain_message, send_batch
+from netralitas.core.mail import Delivery, MailSettings, plain_address, plain_message, send_batch
 from netralitas.events.models import EventStatus
 from netralitas.events.services import set_status
 from netralitas.extensions import db
@@ -280,3 +280,19 @@ def test_problem_names_what_is_missing():
     assert MailSettings.from_config({"MAIL_SERVER": "smtp.contoh.go.id", "MAIL_USERNAME": "akun@contoh.go.id"}).problem is None
     assert MailSettings.from_config({"MAIL_SERVER": "s", "MAIL_FROM": "Netralitas <n@contoh.go.id>"}).problem is None
 
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("siti@dinas.kota.go.id", "siti@dinas.kota.go.id"),
+    ("  siti.rahayu+pengingat@kota.go.id ", "siti.rahayu+pengingat@kota.go.id"),
+    ("o'neil@kota.go.id", "o'neil@kota.go.id"),
+    (None, None), ("", None), ("siti", None), ("siti@kota", None), ("@kota.go.id", None), ("siti@@kota.go.id", None),
+    ("siti rahayu@kota.go.id", None), ("a@kota.go.id, b@kota.go.id", None), ("a@kota.go.id; b@kota.go.id", None),
+    ("Siti <siti@kota.go.id>", None), ('"siti"@kota.go.id', None), (".siti@kota.go.id", None),
+    ("siti..r@kota.go.id", None), ("siti@-kota.go.id", None), ("siti@kota.go.id\nBcc: x@kota.go.id", None),
+    ("siti@kota.go.id\r\n", "siti@kota.go.id"),  # trailing whitespace only: stripped
+    ("síti@kota.go.id", None),  # would need SMTPUTF8 from the server
+    ("a" * 250 + "@kota.go.id", None),
+])
+def test_plain_address(raw, expected):
+    assert plain_address(raw) == expected
