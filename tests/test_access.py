@@ -126,6 +126,7 @@ ACCESS: dict[str, Access] = {
     "certificates.check_code": Access(EVERYONE, post_ok=422, anon_post_ok=422),  # an empty code is refused
     "certificates.jwks": Access(EVERYONE),
     "certificates.revocation_list": Access(EVERYONE, ok=404),
+    "ops.healthz": Access(EVERYONE),  # for the proxy and the monitor: no login, no data
     # Bearer token only: no web session (signed in or not) authenticates it, so every role gets 401 without a token.
     "api.event_completion": Access(EVERYONE, ok=401),
     "api.tokens": Access(STAFF),  # own tokens only, every staff role
