@@ -301,6 +301,8 @@ def test_export_buttons_hide_personal_exports_from_viewers(app, city, make_staff
     assert "status=belum" in admin
     everything = _buttons(app, make_staff(Role.OPERATOR), event=event)
     assert f'href="/admin/acara/{event.id}/rekap/tabel.csv"' in everything
+    drill_down = _buttons(app, make_staff(Role.OPERATOR), event=event, agency=city["a1"])  # the drill-down's name
+    assert f"/admin/acara/{event.id}/rekap/pegawai.csv?unit={city['a1'].id}" in drill_down
 
 
 def test_export_buttons_carry_the_drill_down_filters(app, city, make_staff):
