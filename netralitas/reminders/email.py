@@ -158,7 +158,8 @@ def settle(actor: Staff, event: Event, unit: Agency | None, batch: EmailBatch, r
     failed_ids = [r.employee_id for r, o in zip(batch.recipients, result.outcomes, strict=True)
                   if o.delivery == Delivery.FAILED]
     untried = len(batch.recipients) - len(sent_ids) - len(failed_ids)
-    unsent = [batch.reminder_ids[employee_id] for employee_id in batch.reminder_ids if employee_id not in set(sent_ids)]
+    sent = set(sent_ids)
+    unsent = [reminder_id for employee_id, reminder_id in batch.reminder_ids.items() if employee_id not in sent]
     if unsent:
         db.session.execute(sa.delete(EmailReminder).where(EmailReminder.id.in_(unsent)))
     report = EmailReport(sent=len(sent_ids), failed=len(failed_ids),
