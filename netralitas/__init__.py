@@ -137,7 +137,9 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers and body checks on every request, and the template context shared by all pages."""
     from netralitas.core.formatting import register_template_filters
     from netralitas.core.security import apply_security_headers, refuse_json_form_posts, refuse_nul_characters
+    from netralitas.ops.logging import init_request_logging
 
+    init_request_logging(app)  # one JSON line per request on the `netralitas.request` logger
     app.after_request(apply_security_headers)
     app.before_request(refuse_json_form_posts)
     app.before_request(refuse_nul_characters)
