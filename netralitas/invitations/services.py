@@ -18,7 +18,8 @@ from netralitas.masterdata.models import Employee
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
 
-CODE_LENGTH = 10  # 50 bits in Crockford base32
+#: 13 Crockford base32 symbols = 65 bits: DESIGN asks for at least 64 (the issue for at least 50).
+CODE_LENGTH = 13
 #: How many generations to try when a derived code collides with another live code.
 MAX_COLLISION_TRIES = 8
 

@@ -17,7 +17,7 @@ class AccessForm(FlaskForm):
 
     code = StringField(_l("Kode undangan"), validators=[DataRequired(_l("Masukkan kode undangan Anda.")), Length(max=40)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                                  "placeholder": "ABCDE-FGHJK"})
+                                  "placeholder": "ABCDE-FGHJK-MNP"})
     birth_date = StringField(_l("Tanggal lahir"), validators=[DataRequired(_l("Masukkan tanggal lahir Anda.")),
                                                                Length(max=20)],
                              render_kw={"inputmode": "numeric", "autocomplete": "bday", "placeholder": "DD-MM-YYYY"})

@@ -61,7 +61,7 @@ def test_codes_are_derived_and_stable(event, employees, app):
     employee = employees[0]
     first = code_for(event.id, employee.id, 0)
     assert first == code_for(event.id, employee.id, 0)
-    assert len(first) == 10 and set(first) <= set(codes.ALPHABET)
+    assert len(first) == 13 and set(first) <= set(codes.ALPHABET)
     assert code_for(event.id, employee.id, 1) != first
     assert code_for(event.id, employees[1].id, 0) != first
     ensure_invitations(event, [employee.id])
@@ -69,8 +69,8 @@ def test_codes_are_derived_and_stable(event, employees, app):
     assert find_by_code(first).employee_id == employee.id
     ensure_invitations(event, [employee.id])  # asking again changes nothing
     assert find_by_code(first).employee_id == employee.id
-    assert display_code(first) == f"{first[:5]}-{first[5:]}"
-    assert invitation_url(first).endswith(f"/i/{first[:5]}-{first[5:]}")
+    assert display_code(first) == f"{first[:5]}-{first[5:10]}-{first[10:]}"
+    assert invitation_url(first).endswith(f"/i/{display_code(first)}")
 
 
 def test_codes_depend_on_the_server_key(event, employees, app):
