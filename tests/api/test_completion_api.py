@@ -32,7 +32,7 @@ def test_json_shape(client, city, make_staff, token_for):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
-    assert set(data) == {"event", "generated_at", "overall", "by_category", "by_agency"}
+    assert list(data) == ["event", "generated_at", "overall", "by_category", "by_agency"]  # documented order
     assert data["event"]["slug"] == "uji-api"
     assert (data["event"]["name"], data["event"]["status"]) == ("Deklarasi Uji API", "OPEN")
     for value in (data["event"]["opens"], data["event"]["closes"], data["generated_at"]):
@@ -45,7 +45,7 @@ def test_json_shape(client, city, make_staff, token_for):
     assert categories["BUMD"]["required"] == 0
     rows = data["by_agency"]
     assert [r["code"] for r in rows] == ["PEMKOT", "DINKES", "PKM1", "DISDIK"]  # tree order, parents first
-    assert set(rows[0]) == {"code", "name", "parent_code", "depth"} | COUNT_KEYS
+    assert list(rows[0]) == ["code", "name", "parent_code", "depth", "required", "signed", "attended", "remote", "percent"]
     assert [(r["parent_code"], r["depth"]) for r in rows] == [(None, 0), ("PEMKOT", 1), ("DINKES", 2), ("PEMKOT", 1)]
     assert rows[1] == {"code": "DINKES", "name": "Dinas Kesehatan", "parent_code": "PEMKOT", "depth": 1,
                        "required": 5, "signed": 3, "attended": 2, "remote": 1, "percent": 60.0}
