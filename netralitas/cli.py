@@ -23,6 +23,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(import_agencies_command)
     app.cli.add_command(import_employees_command)
+    from netralitas.ops.cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-admin")
