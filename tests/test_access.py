@@ -127,6 +127,11 @@ ACCESS: dict[str, Access] = {
     "certificates.jwks": Access(EVERYONE),
     "certificates.revocation_list": Access(EVERYONE, ok=404),
     "ops.healthz": Access(EVERYONE),  # for the proxy and the monitor: no login, no data
+    # Completion dashboard: every staff role, counts and lists limited to their subtree; ?unit= and the
+    # drill-down's agency must be in scope. "Rekap" in the menu redirects to the current event's dashboard.
+    "reports.index": Access(STAFF, ok=302),
+    "reports.event_dashboard": Access(STAFF, "agency", agency_arg="unit"),
+    "reports.agency_status": Access(STAFF, "agency"),
     # Bearer token only: no web session (signed in or not) authenticates it, so every role gets 401 without a token.
     "api.event_completion": Access(EVERYONE, ok=401),
     "api.tokens": Access(STAFF),  # own tokens only, every staff role

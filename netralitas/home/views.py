@@ -34,6 +34,7 @@ def inject_navigation():
     items = [
         ("home.index", _l("Beranda"), everyone),
         ("events.event_list", _l("Acara"), everyone),
+        ("reports.index", _l("Rekap"), everyone),
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),

@@ -1,6 +1,82 @@
 """Completion dashboard and drill-down per event (scoped to the staff member's subtree)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
 
-bp = Blueprint("reports", __name__)
+from netralitas.auth.access import ALL_STAFF, roles_required
+from netralitas.certificates.services import display_code
+from netralitas.events.models import Event
+from netralitas.extensions import db
+from netralitas.masterdata.models import Category
+from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.reports import dashboard
+from netralitas.reports.completion import completion
+from netralitas.reports.statuses import SignStatus, employee_statuses
+from netralitas.reports.timeline import Granularity, signature_timeline
+
+bp = Blueprint("reports", __name__, url_prefix="/admin")
+
+
+@bp.route("/rekap")
+@roles_required(*ALL_STAFF)
+def index():
+    """The "Rekap" menu entry: straight to the dashboard of the current event (one click saved)."""
+    event = dashboard.default_event()
+    if event is None:
+        return render_template("reports/no_event.html")
+    return redirect(url_for("reports.event_dashboard", event_id=event.id))
+
+
+@bp.route("/acara/<int:event_id>/rekap")
+@roles_required(*ALL_STAFF)
+def event_dashboard(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    unit_id = request.args.get("unit", 0, type=int)
+    root = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    result = completion(event, current_user, root)
+    sort_key, descending = dashboard.parse_sort(request.args.get("sort"))
+    dashboard.sort_tree(result, sort_key, descending)
+    tz_name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    granularity = _choice(Granularity, request.args.get("grafik"))
+    timeline = signature_timeline(event, current_user, granularity=granularity, root=root, tz_name=tz_name)
+    return render_template(
+        "reports/dashboard.html", event=event, root=root, result=result, sort_key=sort_key, descending=descending,
+        lowest=dashboard.lowest_agencies(result), timeline=timeline, chart=dashboard.timeline_chart(timeline, tz_name),
+        events=dashboard.other_events(), categories=list(Category))
+
+
+@bp.route("/acara/<int:event_id>/rekap/pegawai")
+@bp.route("/acara/<int:event_id>/rekap/unit/<int:agency_id>")
+@roles_required(*ALL_STAFF)
+def agency_status(event_id: int, agency_id: int | None = None):
+    """Who in an agency's subtree (or the whole scope) has signed, when, with which certificate; or not yet."""
+    event = db.get_or_404(Event, event_id)
+    agency = get_agency_in_scope(current_user, agency_id) if agency_id is not None else None
+    args = request.args
+    status = _choice(SignStatus, args.get("status"))
+    category = _choice(Category, args.get("kategori"))
+    q = (args.get("q") or "").strip()[:100]
+    query = employee_statuses(event, current_user, root=agency, status=status, category=category, search=q)
+    page = _RowPagination(select=query, session=db.session(), per_page=current_app.config["PER_PAGE"], error_out=False)
+    totals = completion(event, current_user, agency).total
+    return render_template(
+        "reports/agency_status.html", event=event, agency=agency, page=page, rows=page.items, totals=totals,
+        status=status, category=category, q=q, categories=event.categories, display_code=display_code)
+
+
+class _RowPagination(SelectPagination):
+    """db.paginate() keeps only the first column of each row; the status list needs all of them."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
+
+
+def _choice(kind, value: str | None):
+    """The enum member whose value is given, else None (an unknown filter is ignored, never an error)."""
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
