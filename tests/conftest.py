@@ -95,6 +95,7 @@ def app(backend, tmp_path_factory, monkeypatch):
         "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret",
         "PER_PAGE": 10,
+        "MAIL_SERVER": "",  # never mail from tests because of a developer's shell; mail tests set their own server
     })
     app.test_client_class = IsolatedClient
     generate_key(app.config["KEYS_DIR"])
