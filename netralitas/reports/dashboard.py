@@ -63,7 +63,13 @@ def lowest_agencies(result: Completion, limit: int = LOWEST_LIMIT) -> list[Agenc
     return [a for a in result.lowest(limit + len(roots)) if a.agency_id not in roots and a.unsigned][:limit]
 
 
-def timeline_chart(timeline: Timeline, tz_name: str) -> Markup:
+def timeline_charts(timeline: Timeline, tz_name: str) -> dict[str, Markup]:
+    """The timeline drawn twice: "wide" for laptops and "narrow" for phones (fewer labels, text stays legible)."""
+    return {"wide": timeline_chart(timeline, tz_name, width=900, max_ticks=MAX_TICKS),
+            "narrow": timeline_chart(timeline, tz_name, width=400, max_ticks=MAX_TICKS // 2)}
+
+
+def timeline_chart(timeline: Timeline, tz_name: str, *, width: int = 900, max_ticks: int = MAX_TICKS) -> Markup:
     """The timeline as an SVG bar chart with local-time labels (hours for 5-minute bars, dates for days)."""
     zone = ZoneInfo(tz_name)
     starts = [start.astimezone(zone) for start, _ in timeline.buckets()]
@@ -71,14 +77,14 @@ def timeline_chart(timeline: Timeline, tz_name: str) -> Markup:
               for start, (_, n) in zip(starts, timeline.buckets(), strict=True)]
     if timeline.granularity is Granularity.MINUTES:
         hours = max(1, len(starts) // 12)
-        step = next((s for s in (1, 2, 3, 4, 6, 12) if hours / s <= MAX_TICKS), 24)
+        step = next((s for s in (1, 2, 3, 4, 6, 12) if hours / s <= max_ticks), 24)
         ticks = [(i, f"{t:%H:%M}") for i, t in enumerate(starts) if t.minute == 0 and t.hour % step == 0]
         title = ngettext("%(num)s tanda tangan per 5 menit", "%(num)s tanda tangan per 5 menit", timeline.total)
     else:
-        step = max(1, -(-len(starts) // MAX_TICKS))
+        step = max(1, -(-len(starts) // max_ticks))
         ticks = [(i, format_date(t.date(), "d MMM")) for i, t in enumerate(starts) if i % step == 0]
         title = ngettext("%(num)s tanda tangan per hari", "%(num)s tanda tangan per hari", timeline.total)
-    return bar_chart_svg(timeline.counts, title=title, bar_titles=titles, ticks=ticks)
+    return bar_chart_svg(timeline.counts, title=title, bar_titles=titles, ticks=ticks, width=width)
 
 
 def _bar_title(start: datetime, end: datetime, count: int, granularity: Granularity) -> str:

@@ -41,9 +41,10 @@ def event_dashboard(event_id: int):
     tz_name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     granularity = _choice(Granularity, request.args.get("grafik"))
     timeline = signature_timeline(event, current_user, granularity=granularity, root=root, tz_name=tz_name)
+    charts = dashboard.timeline_charts(timeline, tz_name) if timeline.total else None
     return render_template(
         "reports/dashboard.html", event=event, root=root, result=result, sort_key=sort_key, descending=descending,
-        lowest=dashboard.lowest_agencies(result), timeline=timeline, chart=dashboard.timeline_chart(timeline, tz_name),
+        lowest=dashboard.lowest_agencies(result), timeline=timeline, charts=charts,
         events=dashboard.other_events(), categories=list(Category))
 
 
