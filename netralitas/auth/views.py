@@ -89,7 +89,7 @@ def change_password():
 @bp.route("/admin/staf")
 @roles_required(Role.SUPER_ADMIN)
 def staff_list():
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[:100]  # SQLite refuses LIKE patterns over 50,000 bytes
     query = sa.select(Staff).order_by(Staff.email)
     if q:
         pattern = f"%{q.lower()}%"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Generator, Iterable, Iterator, Sequence
@@ -27,6 +28,8 @@ RATIO_CHECK_FLOOR = 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: Prefixes that still start a formula after leading whitespace (some importers trim cells before reading them).
 FORMULA_SIGNS = ("=", "+", "-", "@")
+#: C0 control characters other than tab, LF and CR: XML 1.0 has no way to write them.
+XLSX_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CSV_BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -219,9 +222,13 @@ def safe_cell(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass.
 
     Also text whose formula sign follows leading whitespace (" =1+1", "\\n@SUM"): importers that trim cells
-    would otherwise see the sign first.
+    would otherwise see the sign first. Control characters that XLSX (XML 1.0) cannot hold are dropped: openpyxl
+    would refuse the whole file for one of them (an event name pasted from a word processor, say).
     """
-    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_SIGNS)):
+    if not isinstance(value, str):
+        return value
+    value = XLSX_ILLEGAL_CHARACTERS.sub("", value)
+    if value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_SIGNS):
         return "'" + value
     return value
 

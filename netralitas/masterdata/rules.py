@@ -79,6 +79,8 @@ def clean_agency(raw: dict[str, Any]) -> Cleaned:
         result.error("nama", "Nama wajib diisi")
     elif len(name) > NAME_MAX:
         result.error("nama", f"Nama terlalu panjang (maks. {NAME_MAX} karakter)")
+    elif any(ord(ch) < 32 for ch in name):  # as for employees: XLSX exports cannot hold them, PDFs cannot print them
+        result.error("nama", "Nama berisi karakter kontrol")
     parent_code = normalize_code(raw.get("kode_induk")) or None
     if parent_code and parent_code == code:
         result.error("kode_induk", "Kode induk tidak boleh sama dengan kode sendiri")

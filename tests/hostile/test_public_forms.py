@@ -28,6 +28,7 @@ from tests.hostile.support import (
     form_data,
     fuzz,
     hostile_text,
+    query_text,
     row_counts,
     shows_message,
 )
@@ -40,13 +41,13 @@ def first(value):
     return value[0] if isinstance(value, list) else value
 
 
-def test_login_form(app, client, make_staff):
+def test_login_form(app, client, make_staff, backend):
     staff = make_staff()
 
-    @fuzz(120)
+    @fuzz(120, backend)
     @given(data=form_data({"email": st.one_of(hostile_text, st.just(staff.email)), "password": hostile_text,
                            "csrf_token": hostile_text}),
-           next_url=hostile_text)
+           next_url=query_text)
     def check(data, next_url):
         examples.count()
         before = row_counts()
@@ -67,14 +68,14 @@ def venue(invited):
     return invited
 
 
-def test_venue_access_form(client, venue):
+def test_venue_access_form(client, venue, backend):
     real_code, real_birth = venue.code, venue.birth
     near_code = st.one_of(hostile_text, st.just(real_code), st.builds(lambda junk: real_code + junk, hostile_text),
                           st.just(real_code.lower().replace("-", " ")))
     near_birth = st.one_of(hostile_text, st.just(real_birth), st.just(venue.employee.birth_date.isoformat()),
                            st.builds(lambda junk: real_birth + junk, hostile_text))
 
-    @fuzz(150)
+    @fuzz(150, backend)
     @given(data=form_data({"code": near_code, "birth_date": near_birth, "attendance": hostile_text}))
     def check(data):
         examples.count()
@@ -98,8 +99,8 @@ def test_venue_access_form(client, venue):
     check()
 
 
-def test_personal_link(client, venue):
-    @fuzz(100)
+def test_personal_link(client, venue, backend):
+    @fuzz(100, backend)
     @given(code=st.one_of(hostile_text.filter(bool), st.builds(lambda junk: venue.code + junk, hostile_text)))
     def check(code):
         examples.count()
@@ -143,7 +144,7 @@ def set_aside(signature: Signature) -> None:
     db.session.commit()
 
 
-def test_declaration_form(client, signer):
+def test_declaration_form(client, signer, backend):
     event, name = signer.event, signer.employee.name
     valid_png = data_url(signature_png())
     typed_names = st.one_of(hostile_text, st.just(name), st.builds(lambda junk: name + junk, hostile_text),
@@ -155,7 +156,7 @@ def test_declaration_form(client, signer):
     points = st.one_of(st.just(points_of(event)), st.lists(st.one_of(hostile_text, st.sampled_from(points_of(event)))),
                        st.just(points_of(event) + ["999", "-1", "0", "１"]))
 
-    @fuzz(150)
+    @fuzz(150, backend)
     @given(data=st.fixed_dictionaries({"typed_name": typed_names, "signature": signatures, "point": points}).flatmap(
         lambda full: st.sets(st.sampled_from(sorted(full))).map(
             lambda dropped: {k: v for k, v in full.items() if k not in dropped})))
@@ -186,11 +187,11 @@ def test_declaration_form(client, signer):
     check()
 
 
-def test_certificate_lookup_form(client, sign_for, venue):
+def test_certificate_lookup_form(client, sign_for, venue, backend):
     certificate = sign_for(venue.event, venue.employee).certificate
     real = certificate_display_code(certificate.code)
 
-    @fuzz(120)
+    @fuzz(120, backend)
     @given(data=form_data({"code": st.one_of(hostile_text, st.just(real), st.just(real.lower().replace("-", "")),
                                              st.builds(lambda junk: real + junk, hostile_text))}))
     def check(data):
