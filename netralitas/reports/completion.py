@@ -1,7 +1,7 @@
 """Completion of an event in a staff member's scope: totals, per category and per agency (rolled up the tree).
 
-Cost is O(agencies × categories) after SQL: two grouped queries (required, signed) over the indexed
-employee and signature tables, then a roll-up of each agency's counts into its ancestors in Python.
+Cost is O(agencies × categories) after SQL: one grouped query (required employees left-joined to their live
+signature, one scan of each table), then a roll-up of each agency's counts into its ancestors in Python.
 """
 from __future__ import annotations
 
@@ -82,6 +82,14 @@ class Completion:
             stack.extend(reversed(row.child_ids))
         return ordered
 
+    def roots(self) -> list[AgencyCompletion]:
+        """The top rows, in root_ids order."""
+        return [self.agencies[i] for i in self.root_ids]
+
+    def children(self, row: AgencyCompletion) -> list[AgencyCompletion]:
+        """A row's children, in child_ids order."""
+        return [self.agencies[i] for i in row.child_ids]
+
     def lowest(self, limit: int = 10) -> list[AgencyCompletion]:
         """Agencies with the lowest completion (most unsigned first on ties); those with nobody required are skipped."""
         rows = [a for a in self.agencies.values() if a.required]
@@ -119,26 +127,17 @@ def _agency_filter(staff: Staff, root: Agency | None) -> sa.ColumnElement[bool]:
 
 
 def _grouped_counts(event: Event, staff: Staff, root: Agency | None) -> list[tuple[int, str, int, int, int]]:
-    """(agency_id, category, required, signed, attended) per agency and category, in scope."""
-    in_scope = sa.and_(required_clause(event), _agency_filter(staff, root))
-    required = db.session.execute(
-        sa.select(Employee.agency_id, Employee.category, sa.func.count())
-        .join(Agency, Employee.agency_id == Agency.id).where(in_scope)
-        .group_by(Employee.agency_id, Employee.category)).all()
-    signed = db.session.execute(
-        sa.select(Employee.agency_id, Employee.category, sa.func.count(),
-                  sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
-        .select_from(Signature).join(Employee, Signature.employee_id == Employee.id)
-        .join(Agency, Employee.agency_id == Agency.id)
-        .where(Signature.live_in(event.id), in_scope)
-        .group_by(Employee.agency_id, Employee.category)).all()
-    merged: dict[tuple[int, str], list[int]] = {}
-    for agency_id, category, n in required:
-        merged[(agency_id, _value(category))] = [n, 0, 0]
-    for agency_id, category, n, attended in signed:
-        merged.setdefault((agency_id, _value(category)), [0, 0, 0])[1:] = [n, int(attended or 0)]
-    return [(agency_id, category, *counts) for (agency_id, category), counts in merged.items()]
+    """(agency_id, category, required, signed, attended) per agency and category, in scope.
 
+    uq_signatures_live allows one live signature per employee and event, so the outer join never doubles a row.
+    """
+    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(event.id))
+    rows = db.session.execute(
+        sa.select(Employee.agency_id, sa.type_coerce(Employee.category, sa.String), sa.func.count(),
+                  sa.func.count(Signature.id), sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
+        .select_from(Employee).join(Agency, Employee.agency_id == Agency.id).outerjoin(Signature, live)
+        .where(required_clause(event), _agency_filter(staff, root))
+        .group_by(Employee.agency_id, Employee.category)).all()
+    return [(agency_id, category, required, signed, int(attended or 0))
+            for agency_id, category, required, signed, attended in rows]
 
-def _value(category: Category | str) -> str:
-    return category.value if isinstance(category, Category) else category

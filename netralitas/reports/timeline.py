@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from netralitas.db import utcnow
 from netralitas.events.models import Event, EventStatus
-from netralitas.events.services import required_clause
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.scope import agency_scope, subtree_clause
@@ -93,22 +92,24 @@ def chart_range(event: Event, granularity: Granularity, tz_name: str,
 def signature_timeline(event: Event, staff: Staff, *, granularity: Granularity | None = None,
                        root: Agency | None = None, tz_name: str = "Asia/Jakarta",
                        now: datetime | None = None) -> Timeline:
-    """Live signatures of required employees in scope, counted per bucket over chart_range()."""
+    """Live signatures made by employees in scope, counted per bucket over chart_range().
+
+    The chart records signing activity, so it counts every live signature even of someone no longer required
+    (since deactivated or moved out of the event's categories): its total can exceed the completion's "signed".
+    Staff who see everything need no join at all: one range scan of ix_signatures_event_signed.
+    """
     granularity = granularity or default_granularity(event, now)
     start, end = chart_range(event, granularity, tz_name, now)
     width = granularity.seconds
     offset = _offset_seconds(tz_name, end)
     # Integers are inlined so PostgreSQL sees the same expression in SELECT and GROUP BY.
-    bucket = ((_epoch_sql(db.session.get_bind().dialect.name) + sa.literal_column(str(offset)))
-              // sa.literal_column(str(width))).label("bucket")
-    in_scope = sa.and_(required_clause(event), agency_scope(staff))
-    if root is not None:
-        in_scope = sa.and_(in_scope, subtree_clause(root.path))
-    inner = (sa.select(bucket)
-             .select_from(Signature).join(Employee, Signature.employee_id == Employee.id)
-             .join(Agency, Employee.agency_id == Agency.id)
-             .where(Signature.live_in(event.id), Signature.signed_dt >= start, Signature.signed_dt < end, in_scope)
-             .subquery())
+    bucket = ((_epoch_sql(db.session.get_bind().dialect.name) + sa.literal_column(str(offset), sa.Integer))
+              // sa.literal_column(str(width), sa.Integer)).label("bucket")
+    query = sa.select(bucket).where(Signature.live_in(event.id), Signature.signed_dt >= start, Signature.signed_dt < end)
+    if staff.is_scoped or root is not None:
+        query = (query.join(Employee, Signature.employee_id == Employee.id).join(Agency, Employee.agency_id == Agency.id)
+                 .where(agency_scope(staff), subtree_clause(root.path) if root is not None else sa.true()))
+    inner = query.subquery()
     rows = db.session.execute(sa.select(inner.c.bucket, sa.func.count()).group_by(inner.c.bucket)).all()
     first = (_epoch(start) + offset) // width
     counts = [0] * ((_epoch(end) - _epoch(start)) // width)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 
 from netralitas.auth.access import ALL_STAFF, roles_required
 from netralitas.certificates.services import display_code
+from netralitas.core.numbers import NumberFormat
 from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.masterdata.models import Category
@@ -45,7 +47,7 @@ def event_dashboard(event_id: int):
     return render_template(
         "reports/dashboard.html", event=event, root=root, result=result, sort_key=sort_key, descending=descending,
         lowest=dashboard.lowest_agencies(result), timeline=timeline, charts=charts,
-        events=dashboard.other_events(), categories=list(Category))
+        events=dashboard.other_events(), categories=list(Category), num=NumberFormat(get_locale()))
 
 
 @bp.route("/acara/<int:event_id>/rekap/pegawai")

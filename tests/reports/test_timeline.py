@@ -93,3 +93,17 @@ def test_default_granularity_and_range(signed_at):
     assert start == at(2026, 11, 21, 1, 0) and end - start == timedelta(minutes=5)  # one empty bucket before it opens
     signed_at.window(at(2026, 11, 21, 1, 0), at(2026, 11, 28, 1, 0), EventStatus.CLOSED)
     assert default_granularity(event, at(2026, 11, 22, 0, 0)) is Granularity.DAYS  # closed early
+
+
+def test_chart_keeps_signatures_of_people_no_longer_required(signed_at, make_staff):
+    """The chart records signing activity; the completion figures count only who is still required."""
+    from netralitas.reports.completion import completion
+
+    signature = signed_at(at(2026, 11, 21, 2, 0))
+    signed_at(at(2026, 11, 21, 2, 1))
+    signed_at.window(at(2026, 11, 21, 1, 0), at(2026, 11, 21, 9, 0))
+    signature.employee.is_active = False
+    db.session.commit()
+    admin = make_staff(Role.SUPER_ADMIN)
+    assert signature_timeline(signed_at.event, admin, tz_name=WIB, now=at(2026, 11, 21, 3, 0)).total == 2
+    assert completion(signed_at.event, admin).total.signed == 1
