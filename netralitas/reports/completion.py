@@ -105,11 +105,14 @@ def completion(event: Event, staff: Staff, root: Agency | None = None) -> Comple
     rows = {a.id: AgencyCompletion(agency_id=a.id, code=a.code, name=a.name, parent_id=a.parent_id, depth=a.depth)
             for a in agencies}
     ancestors = {a.id: [int(p) for p in a.path.strip("/").split("/") if int(p) in rows] for a in agencies}
+    own: dict[int, Counts] = {}
     for agency_id, category, required, signed, attended in _grouped_counts(event, staff, root):
         result.total.add(required, signed, attended)
         result.by_category.setdefault(Category(category), Counts()).add(required, signed, attended)
+        own.setdefault(agency_id, Counts()).add(required, signed, attended)
+    for agency_id, counts in own.items():  # categories summed first: one roll-up per agency, not per category
         for ancestor in ancestors[agency_id]:
-            rows[ancestor].add(required, signed, attended)
+            rows[ancestor].add(counts.required, counts.signed, counts.attended)
     result.agencies = {k: row for k, row in rows.items() if row.required or row.signed}
     for a in agencies:  # agencies come in code order, so children lists are sorted
         if a.id in result.agencies:

@@ -64,27 +64,31 @@ def lowest_agencies(result: Completion, limit: int = LOWEST_LIMIT) -> list[Agenc
 
 
 def timeline_charts(timeline: Timeline, tz_name: str) -> dict[str, Markup]:
-    """The timeline drawn twice: "wide" for laptops and "narrow" for phones (fewer labels, text stays legible)."""
-    return {"wide": timeline_chart(timeline, tz_name, width=900, max_ticks=MAX_TICKS),
-            "narrow": timeline_chart(timeline, tz_name, width=400, max_ticks=MAX_TICKS // 2)}
+    """The timeline drawn twice: "wide" for laptops and "narrow" for phones (fewer labels, text stays legible).
 
-
-def timeline_chart(timeline: Timeline, tz_name: str, *, width: int = 900, max_ticks: int = MAX_TICKS) -> Markup:
-    """The timeline as an SVG bar chart with local-time labels (hours for 5-minute bars, dates for days)."""
+    Bars are labelled in local time: hours under 5-minute bars, dates under daily ones.
+    """
     zone = ZoneInfo(tz_name)
     starts = [start.astimezone(zone) for start, _ in timeline.buckets()]
     titles = [_bar_title(start, start + timeline.width, n, timeline.granularity) if n else ""
-              for start, (_, n) in zip(starts, timeline.buckets(), strict=True)]
+              for start, n in zip(starts, timeline.counts, strict=True)]
     if timeline.granularity is Granularity.MINUTES:
-        hours = max(1, len(starts) // 12)
-        step = next((s for s in (1, 2, 3, 4, 6, 12) if hours / s <= max_ticks), 24)
-        ticks = [(i, f"{t:%H:%M}") for i, t in enumerate(starts) if t.minute == 0 and t.hour % step == 0]
         title = ngettext("%(num)s tanda tangan per 5 menit", "%(num)s tanda tangan per 5 menit", timeline.total)
     else:
-        step = max(1, -(-len(starts) // max_ticks))
-        ticks = [(i, format_date(t.date(), "d MMM")) for i, t in enumerate(starts) if i % step == 0]
         title = ngettext("%(num)s tanda tangan per hari", "%(num)s tanda tangan per hari", timeline.total)
-    return bar_chart_svg(timeline.counts, title=title, bar_titles=titles, ticks=ticks, width=width)
+    return {name: bar_chart_svg(timeline.counts, title=title, bar_titles=titles, width=width,
+                                ticks=_ticks(starts, timeline.granularity, max_ticks))
+            for name, width, max_ticks in (("wide", 900, MAX_TICKS), ("narrow", 400, MAX_TICKS // 2))}
+
+
+def _ticks(starts: list[datetime], granularity: Granularity, max_ticks: int) -> list[tuple[int, str]]:
+    """(bar index, label) for at most about max_ticks labels: whole hours, or every n-th day."""
+    if granularity is Granularity.MINUTES:
+        hours = max(1, len(starts) // 12)
+        step = next((s for s in (1, 2, 3, 4, 6, 12) if hours / s <= max_ticks), 24)
+        return [(i, f"{t:%H:%M}") for i, t in enumerate(starts) if t.minute == 0 and t.hour % step == 0]
+    step = max(1, -(-len(starts) // max_ticks))
+    return [(i, format_date(t.date(), "d MMM")) for i, t in enumerate(starts) if i % step == 0]
 
 
 def _bar_title(start: datetime, end: datetime, count: int, granularity: Granularity) -> str:
