@@ -125,8 +125,15 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         return render_template("errors/400.html"), 400
 
-    for code in (400, 403, 404, 405, 413, 429, 500, 503):
+    def too_many_requests(error):
+        # Say how long at most: a locked invitation code waits up to 15 minutes, not the minute of a login limit.
+        limit = getattr(error, "limit", None)
+        window = limit.limit.get_expiry() if limit is not None else 60
+        return render_template("errors/429.html", wait_minutes=max(1, -(-window // 60))), 429
+
+    for code in (400, 403, 404, 405, 413, 500, 503):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(429, too_many_requests)
     app.register_error_handler(DataError, value_out_of_range)
     app.register_error_handler(OverflowError, value_out_of_range)  # SQLite: an integer beyond 64 bits
     app.register_error_handler(OperationalError, database_unavailable)
