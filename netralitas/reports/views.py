@@ -14,7 +14,7 @@ from netralitas.extensions import db
 from netralitas.masterdata.models import Category
 from netralitas.masterdata.scope import get_agency_in_scope
 from netralitas.reports import dashboard
-from netralitas.reports.completion import completion
+from netralitas.reports.completion import Completion, Counts, completion
 from netralitas.reports.statuses import SignStatus, employee_statuses
 from netralitas.reports.timeline import Granularity, signature_timeline
 
@@ -62,19 +62,34 @@ def agency_status(event_id: int, agency_id: int | None = None):
     category = _choice(Category, args.get("kategori"))
     q = (args.get("q") or "").strip()[:100]
     query = employee_statuses(event, current_user, root=agency, status=status, category=category, search=q)
-    page = _RowPagination(select=query, session=db.session(), per_page=current_app.config["PER_PAGE"], error_out=False)
-    totals = completion(event, current_user, agency).total
+    result = completion(event, current_user, agency)
+    totals = result.total
+    page = _RowPagination(select=query, session=db.session(), per_page=current_app.config["PER_PAGE"], error_out=False,
+                          known_total=None if q else _filtered_count(result, status, category))
     return render_template(
         "reports/agency_status.html", event=event, agency=agency, page=page, rows=page.items, totals=totals,
         status=status, category=category, q=q, categories=event.categories, display_code=display_code)
 
 
+def _filtered_count(result: Completion, status: SignStatus | None, category: Category | None) -> int:
+    """How many rows the status list holds without a search: the completion figures already say (same rows)."""
+    counts = result.by_category.get(category, Counts()) if category else result.total
+    return {None: counts.required, SignStatus.SIGNED: counts.signed, SignStatus.UNSIGNED: counts.unsigned}[status]
+
+
 class _RowPagination(SelectPagination):
-    """db.paginate() keeps only the first column of each row; the status list needs all of them."""
+    """db.paginate() keeps only the first column of each row; the status list needs all of them.
+
+    known_total skips the COUNT query (a second pass over the whole list) when the figure is known already.
+    """
 
     def _query_items(self) -> list:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(select))
+
+    def _query_count(self) -> int:
+        known = self._query_args.get("known_total")
+        return known if known is not None else super()._query_count()
 
 
 def _choice(kind, value: str | None):

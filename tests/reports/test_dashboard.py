@@ -219,3 +219,17 @@ def test_chart_granularity_switch(town, client, login_as):
     days = client.get(dashboard_url(town, grafik="harian")).get_data(as_text=True)
     assert "8 tanda tangan per hari" in days
     assert 'style="' not in minutes.split("<main", 1)[1]  # CSP: no inline styles anywhere in the page body
+
+
+@pytest.mark.parametrize("who", ["super", "admin_dinkes"])
+def test_drilldown_total_matches_the_rows(town, client, login_as, who):
+    """Without a search the total comes from the completion figures; it must equal the rows listed."""
+    login_as(town.staff[who])
+    for args in ({}, {"status": "belum"}, {"status": "sudah"}, {"kategori": "KONTRAK"},
+                 {"status": "belum", "kategori": "PNS"}, {"status": "sudah", "kategori": "UPAHAN"}, {"q": "a"}):
+        body = client.get(status_url(town, None, **args)).get_data(as_text=True)
+        match = re.search(r"Menampilkan \d+–\d+ dari (\d+)", body)
+        shown = int(match.group(1)) if match else 0  # an empty list shows no pager
+        names = [name for page in (1, 2) for name in
+                 listed_names(client.get(status_url(town, None, page=page, **args)).get_data(as_text=True))]
+        assert shown == len(names) == len(set(names)), args
