@@ -6,6 +6,7 @@ unless the input was valid, and a refused input gets a message the visitor can r
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -75,7 +76,7 @@ def test_venue_access_form(client, venue, backend):
     near_birth = st.one_of(hostile_text, st.just(real_birth), st.just(venue.employee.birth_date.isoformat()),
                            st.builds(lambda junk: real_birth + junk, hostile_text))
 
-    @fuzz(150, backend)
+    @fuzz(100, backend)
     @given(data=form_data({"code": near_code, "birth_date": near_birth, "attendance": hostile_text}))
     def check(data):
         examples.count()
@@ -156,7 +157,7 @@ def test_declaration_form(client, signer, backend):
     points = st.one_of(st.just(points_of(event)), st.lists(st.one_of(hostile_text, st.sampled_from(points_of(event)))),
                        st.just(points_of(event) + ["999", "-1", "0", "１"]))
 
-    @fuzz(150, backend)
+    @fuzz(100, backend)
     @given(data=st.fixed_dictionaries({"typed_name": typed_names, "signature": signatures, "point": points}).flatmap(
         lambda full: st.sets(st.sampled_from(sorted(full))).map(
             lambda dropped: {k: v for k, v in full.items() if k not in dropped})))
@@ -271,3 +272,35 @@ def test_nul_characters_are_refused_before_any_query(client, signer):
         assert response.status_code in (400, 404, 422), url
         assert shows_message(response) or response.is_json, url
     assert row_counts() == before
+
+
+def test_completion_api(app, client, make_staff, venue, backend):
+    """The JSON API (GET only): hostile bearer headers, event slugs and ?unit= answer JSON 401/404, never 5xx."""
+    staff_client = app.test_client()
+    staff = make_staff()
+    assert staff_client.post("/masuk", data={"email": staff.email, "password": "rahasia-123456"}).status_code == 302
+    created = staff_client.post("/admin/token-api/baru", data={"name": "uji"}).get_data(as_text=True)
+    token = re.search(r"\b(ntr_[A-Za-z0-9_-]{20,})\b", created).group(1)
+    header_text = st.binary(max_size=300).map(lambda raw: raw.decode("latin-1").replace("\r", "").replace("\n", ""))
+    headers = st.one_of(st.none(), header_text, st.builds(lambda junk: "Bearer " + junk, header_text),
+                        st.just(f"Bearer {token}"), st.just(f"bearer  {token} "), st.just("Bearer " + "x" * 10_000))
+
+    @fuzz(60, backend)
+    @given(header=headers, slug=st.one_of(st.just(venue.event.slug), query_text.filter(bool)), unit=query_text)
+    def check(header, slug, unit):
+        examples.count()
+        before = row_counts()
+        response = client.get("/api/v1/events/" + quote(slug, safe="") + "/completion", query_string={"unit": unit},
+                              headers={"Authorization": header} if header is not None else {})
+        assert_no_server_error(response, "GET /api/v1/events/<slug>/completion")
+        assert row_counts() == before
+        if "/" in slug and response.status_code == 404:
+            return  # "/api/v1/events/a/b/completion" is no route at all: the HTML 404 page
+        if response.status_code in (200, 401, 404):
+            assert response.is_json, response.status_code
+            if response.status_code == 200:
+                assert header is not None and token in header
+        else:  # a NUL in the query, or a slug with a slash in it
+            assert response.status_code in (308, 400), response.status_code
+
+    check()

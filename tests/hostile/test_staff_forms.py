@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netralitas.auth.models import Role, Staff
+from netralitas.auth.models import ApiToken, Role, Staff
 from netralitas.certificates.models import Certificate
 from netralitas.core.identity import make_nik, make_nip_pns
 from netralitas.events.models import Event
@@ -266,6 +266,20 @@ def test_revoke_form(office, backend):
     def check(data):
         examples.count()
         post_form(office.client, url, data, stored=restore)
+
+    check()
+
+
+def test_api_token_form(office, backend):
+    def stored():
+        token = touched(ApiToken, None)
+        assert token.name == token.name.strip() and 0 < len(token.name) <= 100
+
+    @fuzz(40, backend)
+    @given(data=mutations({"name": "integrasi dasbor"}))
+    def check(data):
+        examples.count()
+        post_form(office.client, "/admin/token-api/baru", data, stored=stored)
 
     check()
 
