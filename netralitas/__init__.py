@@ -142,6 +142,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Security headers and body checks on every request, and the template context shared by all pages."""
+    from netralitas.auth.access import EXPORTERS, MANAGERS, RUNNERS
     from netralitas.core.formatting import register_template_filters
     from netralitas.core.security import apply_security_headers, refuse_json_form_posts, refuse_nul_characters
     from netralitas.ops.logging import init_request_logging
@@ -151,6 +152,8 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(refuse_json_form_posts)
     app.before_request(refuse_nul_characters)
     register_template_filters(app)
+    # Role groups for templates ({% if current_user.role in EXPORTERS %}), so pages show exactly what the views allow.
+    app.jinja_env.globals.update(RUNNERS=RUNNERS, MANAGERS=MANAGERS, EXPORTERS=EXPORTERS)
 
     @app.context_processor
     def inject_language():

@@ -233,3 +233,13 @@ def test_drilldown_total_matches_the_rows(town, client, login_as, who):
         names = [name for page in (1, 2) for name in
                  listed_names(client.get(status_url(town, None, page=page, **args)).get_data(as_text=True))]
         assert shown == len(names) == len(set(names)), args
+
+
+@pytest.mark.parametrize(("who", "shown"), [("admin_dinkes", True), ("viewer_disdik", False)])
+def test_unsigned_list_links_to_reminders_for_exporters_only(town, client, login_as, who, shown):
+    login_as(town.staff[who])
+    unit = "dinkes" if who == "admin_dinkes" else "disdik"
+    body = client.get(status_url(town, unit, status="belum")).get_data(as_text=True)
+    assert 'text-bg-danger">Belum<' in body  # someone there has not signed, so only the role decides
+    link = f"/admin/acara/{town.event.id}/pengingat?unit={town.units[unit].id}"
+    assert (link in body) is shown
