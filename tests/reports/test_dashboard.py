@@ -236,10 +236,11 @@ def test_drilldown_total_matches_the_rows(town, client, login_as, who):
 
 
 @pytest.mark.parametrize(("who", "shown"), [("admin_dinkes", True), ("viewer_disdik", False)])
-def test_unsigned_list_links_to_reminders_for_exporters_only(town, client, login_as, who, shown):
-    login_as(town.staff[who])
+def test_unsigned_list_links_to_reminders_for_exporters_only(town, make_employee, client, login_as, who, shown):
     unit = "dinkes" if who == "admin_dinkes" else "disdik"
+    make_employee(town.units[unit])  # someone there has not signed
+    login_as(town.staff[who])
     body = client.get(status_url(town, unit, status="belum")).get_data(as_text=True)
-    assert 'text-bg-danger">Belum<' in body  # someone there has not signed, so only the role decides
+    assert 'text-bg-danger">Belum<' in body  # so only the role decides whether the link shows
     link = f"/admin/acara/{town.event.id}/pengingat?unit={town.units[unit].id}"
     assert (link in body) is shown
