@@ -44,6 +44,7 @@ def run_cli_import(kind: str, file: Path, *, dry_run: bool, only_valid: bool) ->
             report = importer.run_import(kind, CLI_ACTOR, content, file.name, only_valid=only_valid)
             if report.was_applied:
                 db.session.commit()
+                importer.refresh_statistics(kind, report)
     except importer.SpreadsheetError as exc:
         db.session.rollback()
         click.echo(f"Berkas ditolak: {exc}", err=True)

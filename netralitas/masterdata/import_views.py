@@ -88,6 +88,7 @@ def confirm():
         return redirect(url_for("imports.preview", token=form.token.data))
     importer.discard_pending_import(pending)
     db.session.commit()
+    importer.refresh_statistics(pending.kind, report)
     flash(_("Impor selesai: %(created)d dibuat, %(updated)d diubah, %(unchanged)d tidak berubah, %(skipped)d baris "
             "dilewati.", created=report.created, updated=report.updated, unchanged=report.unchanged,
             skipped=report.invalid), "success")

@@ -125,6 +125,23 @@ def run_import(kind: str, actor: Staff | str | None, content: bytes, filename: s
     return replace(report, was_applied=True)
 
 
+#: Rows written by one import above which the planner statistics are refreshed at once.
+ANALYZE_AFTER_ROWS = 1000
+
+
+def refresh_statistics(kind: str, report: ImportReport) -> None:
+    """After a large import (committed), let the query planner see the new table sizes at once.
+
+    On stale statistics PostgreSQL planned the per-employee status list of a fresh 100,000-row
+    import as a nested loop (18 s instead of 0.1 s) until autovacuum's next ANALYZE.
+    """
+    if report.created + report.updated < ANALYZE_AFTER_ROWS:
+        return
+    table = {"agencies": "agencies", "employees": "employees"}[kind]
+    db.session.execute(sa.text(f"ANALYZE {table}"))
+    db.session.commit()
+
+
 def preview_agencies(content: bytes, filename: str, *, only_valid: bool = False) -> ImportReport:
     """Preview an agency file."""
     return preview_import("agencies", content, filename, only_valid=only_valid)

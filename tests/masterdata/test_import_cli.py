@@ -102,3 +102,25 @@ def test_agency_cycle_is_rejected_with_exit_1(runner, tmp_path, app):
 def test_missing_file_is_a_usage_error(runner, app):
     result = runner.invoke(args=["import-employees", "/nonexistent/pegawai.csv"])
     assert result.exit_code == 2
+
+
+def test_a_large_import_refreshes_planner_statistics(runner, tmp_path, city_units, import_files, monkeypatch):
+    from netralitas.masterdata import importer
+
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 2)
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:  # forget statistics an earlier test may have left
+        db.session.execute(sa.text("ANALYZE sqlite_schema"))  # makes sure sqlite_stat1 exists
+        db.session.execute(sa.text("DELETE FROM sqlite_stat1"))
+    else:
+        db.session.execute(sa.text("SELECT pg_stat_reset()"))
+    db.session.commit()
+    rows = [import_files.pns(1), import_files.pns(2, tanggal_lahir="1980-01-05")]
+    result = runner.invoke(args=["import-employees", write(tmp_path, import_files.csv(rows))])
+    assert result.exit_code == 0, result.output
+    if sqlite:
+        analysed = db.session.scalar(sa.text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'employees'"))
+    else:
+        analysed = db.session.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'employees' AND last_analyze IS NOT NULL"))
+    assert analysed >= 1
