@@ -149,6 +149,7 @@ def main() -> int:
     parser.add_argument("--profile", choices=STEPS, help="cProfile this step")
     parser.add_argument("--top", type=int, default=35, help="lines of the profile to print")
     parser.add_argument("--save", help="also write the raw profile to this file (pstats / snakeviz)")
+    parser.add_argument("--keep", action="store_true", help="keep the instance folder (and database) for inspection")
     parser.add_argument("--sql", action="store_true", help="print the SQL statements of one request per step")
     parser.add_argument("--png-bytes", type=int, default=10_000, help="size of the drawn signature PNG")
     args = parser.parse_args()
@@ -186,7 +187,10 @@ def main() -> int:
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)
     finally:
-        instance.remove()
+        if args.keep:
+            print(f"kept {instance.folder}" + (f" and database {instance.pg_database}" if instance.pg_database else ""))
+        else:
+            instance.remove()
     return 0
 
 
