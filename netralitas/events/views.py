@@ -14,6 +14,7 @@ from netralitas.core.qr import qr_svg
 from netralitas.core.timezones import local_to_utc, utc_to_local
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
+from netralitas.events import cache as event_cache
 from netralitas.events import services
 from netralitas.events.forms import EventForm, TextForm
 from netralitas.events.models import ElectionKind, Event, EventStatus
@@ -164,7 +165,7 @@ def change_status(event_id: int, action: str):
 @bp.route("/e/<slug>/board")
 @roles_required(*RUNNERS)
 def board(slug: str):
-    event = services.find_event(slug) or abort(404)
+    event = event_cache.event_by_slug(slug) or abort(404)
     venue_url = public_url(current_app.config["PUBLIC_BASE_URL"], f"/e/{event.slug}")
     return render_template("events/board.html", event=event, venue_url=venue_url, venue_qr=qr_svg(venue_url))
 
@@ -172,7 +173,7 @@ def board(slug: str):
 @bp.route("/e/<slug>/board.json")
 @roles_required(*RUNNERS)
 def board_json(slug: str):
-    event = services.find_event(slug) or abort(404)
+    event = event_cache.event_by_slug(slug) or abort(404)
     tally = cached_tally(event)
     now = utcnow()
     top = sorted(tally.top_level(), key=lambda c: (-c.required, c.name))

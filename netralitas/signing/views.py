@@ -11,8 +11,10 @@ from netralitas.certificates.services import verify_url
 from netralitas.core import codes
 from netralitas.core.masking import mask_number
 from netralitas.core.qr import qr_svg
+from netralitas.events import cache as event_cache
 from netralitas.events import services as events
-from netralitas.events.models import Event, EventStatus
+from netralitas.events.cache import CachedEvent
+from netralitas.events.models import EventStatus
 from netralitas.extensions import db, limiter
 from netralitas.invitations.services import display_code, find_by_code
 from netralitas.masterdata.models import Employee
@@ -45,8 +47,8 @@ def _code_limit() -> str:
     return current_app.config["SIGNER_FAILURES_PER_CODE"]
 
 
-def _visible_event(slug: str) -> Event:
-    event = events.find_event(slug)
+def _visible_event(slug: str) -> CachedEvent:
+    event = event_cache.event_by_slug(slug)  # every signer request asks: a short per-process cache
     if event is None or event.status == EventStatus.DRAFT:
         abort(404)
     return event
@@ -73,13 +75,14 @@ def start(slug: str):
 @limiter.limit(_ip_limit, deduct_when=_failed)
 def personal_link(code: str):
     invitation = find_by_code(code)
-    if invitation is None or invitation.event.status == EventStatus.DRAFT:
+    event = event_cache.event_by_id(invitation.event_id) if invitation is not None else None
+    if event is None or event.status == EventStatus.DRAFT:
         return render_template("signing/unknown_code.html"), FAILED
     form = AccessForm(formdata=None, code=display_code(codes.normalize(code)))
-    return _render_start(invitation.event, form)
+    return _render_start(event, form)
 
 
-def _render_start(event: Event, form: AccessForm) -> str:
+def _render_start(event: CachedEvent, form: AccessForm) -> str:
     state = events.event_status_now(event)
     return render_template("signing/start.html", event=event, form=form, state=state,
                            state_message=services.EVENT_STATE_MESSAGES.get(state))
@@ -90,7 +93,7 @@ def _field_for(form, name: str | None):
     return fields.get(name, form.code)
 
 
-def _signer_access(event: Event) -> services.SignerAccess | None:
+def _signer_access(event: CachedEvent) -> services.SignerAccess | None:
     """The verified signer of this browser session for this event, unless it expired."""
     stored = session.get(SESSION_KEY)
     if not stored or stored["access"]["event_id"] != event.id:
@@ -131,7 +134,7 @@ def declare(slug: str):
     return page, FAILED if (error or form.errors) else 200
 
 
-def _own_signature(slug: str) -> tuple[Event, Signature | None]:
+def _own_signature(slug: str) -> tuple[CachedEvent, Signature | None]:
     """The event and the live signature of this browser session's verified signer (None when there is none)."""
     event = _visible_event(slug)
     access = _signer_access(event)
