@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import current_app
 
 from netralitas.db import utcnow
 from netralitas.events.models import Event
@@ -16,7 +18,8 @@ from netralitas.signing.models import Signature
 
 #: Seconds a computed tally is reused: the board polls every few seconds from many screens.
 CACHE_SECONDS = 3.0
-_cache: dict[int, tuple[float, EventTally]] = {}
+#: app -> {event id: (monotonic time, tally)}; per app object because tests build a new app and database each.
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
@@ -96,10 +99,11 @@ def cached_tally(event: Event) -> EventTally:
     """The tally, recomputed at most every CACHE_SECONDS per process."""
     now = time.monotonic()
     with _cache_lock:
-        hit = _cache.get(event.id)
+        cache = _cache.setdefault(current_app._get_current_object(), {})
+        hit = cache.get(event.id)
         if hit and now - hit[0] < CACHE_SECONDS:
             return hit[1]
     tally = compute_tally(event)
     with _cache_lock:
-        _cache[event.id] = (now, tally)
+        cache[event.id] = (now, tally)
     return tally

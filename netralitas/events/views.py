@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -174,10 +174,23 @@ def board(slug: str):
 @roles_required(*RUNNERS)
 def board_json(slug: str):
     event = event_cache.event_by_slug(slug) or abort(404)
-    tally = cached_tally(event)
     now = utcnow()
+    second = int(now.timestamp())
+    # Every screen polling within the same second gets the same bytes: the attendance code and its countdown
+    # change by the second, the counts every few seconds (cached_tally), the event when its cached copy does.
+    payloads = current_app.extensions.setdefault("netralitas.board_payloads", {})
+    cached = payloads.get(event.id)
+    if cached is None or cached[0] != second or cached[1] is not event:
+        cached = payloads[event.id] = (second, event, _board_payload(event, now))
+    response = current_app.response_class(cached[2], mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _board_payload(event, now) -> bytes:
+    tally = cached_tally(event)
     top = sorted(tally.top_level(), key=lambda c: (-c.required, c.name))
-    response = jsonify({
+    return current_app.json.dumps({
         "event": event.slug, "state": services.event_status_now(event, now),
         "signed": tally.signed, "required": tally.required, "attended": tally.attended,
         "remote": tally.signed - tally.attended, "percent": tally.percent,
@@ -186,6 +199,4 @@ def board_json(slug: str):
         "attendance_code": rotating_code.code_at(event.attendance_secret, now) if event.is_attendance_on else None,
         "seconds_left": rotating_code.seconds_left(now),
         "computed": tally.computed_dt.isoformat(),
-    })
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    }).encode()
