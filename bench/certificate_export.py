@@ -71,7 +71,7 @@ def seed(count: int) -> int:
                               user_agent="bench")
         db.session.add(signature)
         db.session.flush()
-        issue_certificate(signature)
+        issue_certificate(signature.id)
     db.session.commit()
     return event.id
 

@@ -5,6 +5,8 @@ import enum
 import hashlib
 import threading
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,15 +101,35 @@ def current_signing_key():
     return _cached(_signing_cache, folder, stamp, lambda: key_files.signing_key(folder))
 
 
-def issue_certificate(signature: Signature) -> Certificate:
-    """Create the signature's certificate in the caller's transaction (same commit as the signature)."""
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate row just written by issue_certificate, in the caller's (uncommitted) transaction."""
+
+    id: int
+    signature_id: int
+    code: str
+    kid: str
+    issued_dt: datetime
+    token: str
+
+
+def issue_certificate(signature_id: int) -> IssuedCertificate:
+    """Write the signature's certificate in the caller's transaction (same commit as the signature).
+
+    A Core INSERT on the session's connection: on every signature it costs a third of an ORM add + flush.
+    """
     kid, private = current_signing_key()
     issued = utcnow().replace(microsecond=0)
     code = _free_code()
-    certificate = Certificate(signature=signature, code=code, kid=kid, issued_dt=issued,
-                              token=sign_token(code, issued, kid, private))
-    db.session.add(certificate)
-    return certificate
+    values = {"signature_id": signature_id, "code": code, "kid": kid, "issued_dt": issued,
+              "token": sign_token(code, issued, kid, private)}
+    result = db.session.connection().execute(Certificate.__table__.insert(), values)
+    return IssuedCertificate(id=result.inserted_primary_key[0], **values)
+
+
+@cache
+def _code_taken_query() -> sa.Select:
+    return sa.select(Certificate.id).where(Certificate.code == sa.bindparam("code"))
 
 
 def _free_code() -> str:
@@ -115,7 +137,7 @@ def _free_code() -> str:
         code = codes.with_check(codes.random_code(CODE_BODY_LENGTH))
         if code[-1] not in codes.ALPHABET:
             continue  # keep printed codes alphanumeric: skip bodies whose check is one of * ~ $ = U
-        if db.session.scalar(sa.select(Certificate.id).where(Certificate.code == code)) is None:
+        if db.session.execute(_code_taken_query(), {"code": code}).first() is None:
             return code
     raise RuntimeError("could not draw a free certificate code")
 

@@ -111,14 +111,12 @@ def declare(slug: str):
     if access is None:
         flash(_("Sesi Anda berakhir. Masukkan kode undangan sekali lagi."), "warning")
         return redirect(url_for("signing.start", slug=slug))
-    if services.existing_signature(event.id, access.employee_id) is not None:
-        return redirect(url_for("signing.done", slug=slug))
-    employee = db.session.get(Employee, access.employee_id)
     form = DeclarationForm()
     ticked = {int(v) for v in request.form.getlist("point") if v.isdigit()}
     error = None
     if form.validate_on_submit():
         try:
+            # A signer who already signed (double tap, retry, second phone) gets their first signature back.
             services.sign(access, ticked=ticked, typed_name=form.typed_name.data, signature_png=form.signature_png(),
                           client_ip=request.remote_addr or "", user_agent=request.user_agent.string,
                           max_png_bytes=current_app.config["SIGNATURE_MAX_BYTES"])
@@ -128,6 +126,9 @@ def declare(slug: str):
         else:
             db.session.commit()
             return redirect(url_for("signing.done", slug=slug))
+    if services.existing_signature(event.id, access.employee_id) is not None:
+        return redirect(url_for("signing.done", slug=slug))
+    employee = db.session.get(Employee, access.employee_id)
     page = render_template("signing/declare.html", event=event, employee=employee, access=access, form=form,
                            text=event.current_text, ticked=ticked, error=error,
                            masked_id=mask_number(employee.nip or employee.nik))

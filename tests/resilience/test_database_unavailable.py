@@ -13,7 +13,7 @@ def test_operational_error_becomes_a_503_retry_page(app, client, invited, monkey
     def database_gone(*args, **kwargs):
         raise OperationalError("INSERT", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(signing, "lock_chain", database_gone)
+    monkeypatch.setattr(signing, "record", database_gone)  # the audit write, after the signature INSERT
     response = client.post(f"/e/{invited.event.slug}/deklarasi", data=invited.declaration())
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert "coba lagi" in response.text
