@@ -19,9 +19,10 @@ from netralitas.db import utcnow
 from netralitas.events import services as events
 from netralitas.events.cache import CachedEvent
 from netralitas.events.models import DeclarationText, Event, Invitation
+from netralitas.events.services import required_clause
 from netralitas.extensions import db
 from netralitas.invitations.services import find_by_code
-from netralitas.masterdata.models import Employee
+from netralitas.masterdata.models import Agency, Employee
 from netralitas.signing.models import Signature
 
 EVENT_STATE_MESSAGES = {
@@ -75,15 +76,20 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
         raise SigningError("Kode undangan tidak dikenal. Periksa kembali, atau minta bantuan petugas.", "code")
     if invitation.event_id != event.id:
         raise SigningError("Kode undangan ini untuk acara lain.", "code")
-    employee = invitation.employee
-    already_signed = existing_signature(event.id, employee.id) is not None
+    # One query for the employee, whether they signed already and whether they must sign.
+    live = sa.select(Signature.id).where(Signature.live_in(event.id), Signature.employee_id == Employee.id) \
+        .correlate(Employee).scalar_subquery()
+    employee = db.session.execute(
+        sa.select(Employee.id, Employee.birth_date, live.label("signed_id"), required_clause(event).label("is_required"))
+        .join(Agency, Employee.agency_id == Agency.id).where(Employee.id == invitation.employee_id)).one()
+    already_signed = employee.signed_id is not None
     if not already_signed:  # a signer may come back for their certificate after the window
         check_event_open(event, now)
     if parse_birth_date(typed_birth_date) != employee.birth_date:
         raise SigningError("Tanggal lahir tidak cocok dengan data kepegawaian.", "birth_date")
     if already_signed:
         return SignerAccess(invitation.id, event.id, employee.id, False)
-    if not events.is_required(event, employee):
+    if not employee.is_required:
         raise SigningError("Anda tidak termasuk pegawai yang wajib menandatangani acara ini. Hubungi petugas.")
     is_attended = False
     if event.is_attendance_on and (typed_attendance or "").strip():

@@ -17,8 +17,7 @@ from netralitas.events.cache import CachedEvent
 from netralitas.events.models import EventStatus
 from netralitas.extensions import db, limiter
 from netralitas.invitations.services import display_code, find_by_code
-from netralitas.masterdata.models import Employee
-from netralitas.signing import services
+from netralitas.signing import queries, services
 from netralitas.signing.forms import AccessForm, DeclarationForm
 from netralitas.signing.models import Signature
 
@@ -126,12 +125,12 @@ def declare(slug: str):
         else:
             db.session.commit()
             return redirect(url_for("signing.done", slug=slug))
-    if services.existing_signature(event.id, access.employee_id) is not None:
+    signer = queries.signer_card(event.id, access.employee_id)
+    if signer.signature_id is not None:
         return redirect(url_for("signing.done", slug=slug))
-    employee = db.session.get(Employee, access.employee_id)
-    page = render_template("signing/declare.html", event=event, employee=employee, access=access, form=form,
+    page = render_template("signing/declare.html", event=event, signer=signer, access=access, form=form,
                            text=event.current_text, ticked=ticked, error=error,
-                           masked_id=mask_number(employee.nip or employee.nik))
+                           masked_id=mask_number(signer.nip or signer.nik))
     return page, FAILED if (error or form.errors) else 200
 
 
@@ -144,15 +143,14 @@ def _own_signature(slug: str) -> tuple[CachedEvent, Signature | None]:
 
 @bp.route("/e/<slug>/selesai")
 def done(slug: str):
-    event, signature = _own_signature(slug)
-    if signature is None:
+    event = _visible_event(slug)
+    access = _signer_access(event)
+    card = queries.certificate_card(event.id, access.employee_id) if access else None
+    if card is None:
         return redirect(url_for("signing.start", slug=slug))
-    certificate = signature.certificate
-    url = verify_url(certificate)
-    return render_template("signing/done.html", event=event, signature=signature, employee=signature.employee,
-                           masked_id=mask_number(signature.employee.nip or signature.employee.nik),
-                           certificate=certificate, verify_url=url, qr=qr_svg(url),
-                           code=display_certificate_code(certificate.code))
+    url = verify_url(card)
+    return render_template("signing/done.html", event=event, card=card, masked_id=mask_number(card.nip or card.nik),
+                           verify_url=url, qr=qr_svg(url), code=display_certificate_code(card.code))
 
 
 @bp.route("/e/<slug>/sertifikat.pdf")
