@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from netralitas.certificates import services
 from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
-from netralitas.certificates.models import Certificate
 from netralitas.core.masking import mask_name, mask_number
 from netralitas.extensions import limiter
 
@@ -54,13 +53,13 @@ def check_code():
 
 def _answer(verification: services.Verification, typed_code: str | None = None):
     """The verdict page: 200 for VALID and REVOKED, 404 for NOT VALID; never cached."""
-    certificate = verification.certificate
+    record = verification.record
     if verification.verdict == services.Verdict.NOT_VALID:
         current_app.logger.info("certificate check NOT VALID: %s", verification.reason)
     page = render_template("certificates/verify.html", verdict=verification.verdict.value,
                            style=VERDICT_STYLE[verification.verdict], typed_code=typed_code,
-                           details=_public_details(certificate) if certificate else None,
-                           event=certificate.signature.event if certificate else None,
+                           details=_public_details(record) if record else None,
+                           event={"name": record.event_name} if record else None,
                            official_host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc)
     status = NOT_FOUND if verification.verdict == services.Verdict.NOT_VALID else 200
     response = _no_store(make_response(page, status))
@@ -68,20 +67,18 @@ def _answer(verification: services.Verification, typed_code: str | None = None):
     return response
 
 
-def _public_details(certificate: Certificate) -> dict[str, str | None]:
+def _public_details(record: services.PublicRecord) -> dict[str, str | None]:
     """The minimum anyone may see (UU PDP): masked name and number; the revocation note stays internal."""
-    signature = certificate.signature
-    employee = signature.employee
     return {
-        "name": mask_name(employee.name),
-        "number_label": _("NIP") if employee.nip else _("NIK"),
-        "number": mask_number(employee.nip or employee.nik),
-        "agency": employee.agency.name,
-        "event": signature.event.name,
-        "signed_dt": signature.signed_dt,
-        "code": services.display_code(certificate.code),
-        "revoked_dt": signature.revoked_dt,
-        "reason": str(REASON_LABELS[signature.revocation_reason]) if signature.revocation_reason else None,
+        "name": mask_name(record.employee_name),
+        "number_label": _("NIP") if record.nip else _("NIK"),
+        "number": mask_number(record.nip or record.nik),
+        "agency": record.agency_name,
+        "event": record.event_name,
+        "signed_dt": record.signed_dt,
+        "code": services.display_code(record.code),
+        "revoked_dt": record.revoked_dt,
+        "reason": str(REASON_LABELS[record.revocation_reason]) if record.revocation_reason else None,
     }
 
 
