@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, ImageDraw
 
@@ -217,22 +218,38 @@ def fast_passwords(monkeypatch):
 
 
 @pytest.fixture
-def rate_limited_app(app):
+def make_rate_limited_app(app):
+    """Build a second app over the same database, keys and secret with rate limiting on and the given limits.
+
+    `make_rate_limited_app(LOGIN_RATE_LIMIT="3 per minute")`: keyword arguments are config keys. The `app` fixture
+    keeps limits off so other tests never trip them; the limiter's counters are cleared before and after.
+    """
+    made = []
+
+    def make(**limits: str) -> Flask:
+        limited = create_app({
+            "TESTING": True,
+            **{key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "KEYS_DIR", "MAIL_SERVER")},
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            **limits,
+        })
+        limited.test_client_class = IsolatedClient
+        limiter.reset()
+        made.append(limited)
+        return limited
+
+    yield make
+    limiter.reset()
+    for limited in made:
+        with limited.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def rate_limited_app(make_rate_limited_app):
     """A second app over the same database with rate limiting on: 3 login attempts per minute."""
-    limited = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "3 per minute",
-        "SECRET_KEY": "test-secret",
-    })
-    limited.test_client_class = IsolatedClient
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    with limited.app_context():
-        db.engine.dispose()
+    return make_rate_limited_app(LOGIN_RATE_LIMIT="3 per minute")
 
 
 class ImportFiles:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from netralitas import create_app
 from netralitas.auth.models import Role
-from netralitas.extensions import db, limiter
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
@@ -56,16 +54,9 @@ def test_lockout_does_not_reveal_whether_an_account_exists(rate_limited_app, mak
 
 
 @pytest.fixture
-def limited_signing(app):
+def limited_signing(make_rate_limited_app):
     """The app with the production signer limits (5 failures per code per 15 minutes) switched on."""
-    limited = create_app({**{key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
-                          "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True})
-    limited.test_client_class = type(app.test_client())
-    limiter.reset()
-    yield limited.test_client()
-    limiter.reset()
-    with limited.app_context():
-        db.engine.dispose()
+    return make_rate_limited_app().test_client()
 
 
 def test_a_signer_code_locked_by_wrong_birth_dates(limited_signing, invited):

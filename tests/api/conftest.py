@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from netralitas import create_app
 from netralitas.api import services
-from netralitas.extensions import db, limiter
+from netralitas.extensions import db
 from netralitas.masterdata.models import AgencyKind, Category
-from tests.conftest import IsolatedClient
 
 
 @pytest.fixture
@@ -42,20 +40,6 @@ def token_for(app):
 
 
 @pytest.fixture
-def limited_api_app(app):
+def limited_api_app(make_rate_limited_app):
     """A second app over the same database with rate limiting on: 2 calls per token, 3 failures per address."""
-    limited = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": True,
-        "API_RATE_LIMIT": "2 per minute",
-        "API_FAILURES_PER_IP": "3 per minute",
-        "SECRET_KEY": "test-secret",
-    })
-    limited.test_client_class = IsolatedClient
-    limiter.reset()
-    yield limited
-    limiter.reset()
-    with limited.app_context():
-        db.engine.dispose()
+    return make_rate_limited_app(API_RATE_LIMIT="2 per minute", API_FAILURES_PER_IP="3 per minute")

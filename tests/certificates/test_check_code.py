@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from netralitas import create_app
 from netralitas.certificates import services
 from netralitas.core import codes
-from netralitas.extensions import db, limiter
 from tests.certificates.conftest import verdict_of_page
 
 
@@ -79,16 +77,8 @@ def test_a_revoked_certificate_shows_revoked(client, certify, revoke):
 
 
 @pytest.fixture
-def limited_client(app):
-    limited = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "KEYS_DIR")},
-                          "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
-                          "CERTIFICATE_LOOKUP_FAILURES_PER_IP": "3 per minute"})
-    limited.test_client_class = type(app.test_client())
-    limiter.reset()
-    yield limited.test_client()
-    limiter.reset()
-    with limited.app_context():
-        db.engine.dispose()
+def limited_client(make_rate_limited_app):
+    return make_rate_limited_app(CERTIFICATE_LOOKUP_FAILURES_PER_IP="3 per minute").test_client()
 
 
 def test_failed_lookups_are_rate_limited_per_address(limited_client, certify):

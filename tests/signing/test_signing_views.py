@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from netralitas import create_app
 from netralitas.events.models import EventStatus
-from netralitas.extensions import db, limiter
+from netralitas.extensions import db
 from netralitas.signing.models import Signature
 from tests.conftest import data_url, signature_png
 
@@ -124,16 +123,8 @@ def test_leaving_ends_the_signer_session(client, invited):
 
 
 @pytest.fixture
-def limited_client(app):
-    limited = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY")},
-                          "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
-                          "SIGNER_FAILURES_PER_CODE": "3 per minute", "SIGNER_FAILURES_PER_IP": "6 per minute"})
-    limited.test_client_class = type(app.test_client())
-    limiter.reset()
-    yield limited.test_client()
-    limiter.reset()
-    with limited.app_context():
-        db.engine.dispose()
+def limited_client(make_rate_limited_app):
+    return make_rate_limited_app(SIGNER_FAILURES_PER_CODE="3 per minute", SIGNER_FAILURES_PER_IP="6 per minute").test_client()
 
 
 def test_guessing_a_birth_date_is_rate_limited_per_code(limited_client, invited):
