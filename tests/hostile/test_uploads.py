@@ -12,7 +12,6 @@ import re
 import zipfile
 from urllib.parse import urlsplit
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 from hypothesis import example, given
@@ -21,13 +20,12 @@ from hypothesis import strategies as st
 from netralitas.auth.models import Role
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee, PendingImport
+from tests.conftest import ImportFiles
 from tests.hostile.support import assert_no_server_error, examples, fuzz, hostile_text, row_counts, shows_message
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 AGENCY_COLUMNS = ("kode", "nama", "kode_induk", "jenis")
-EMPLOYEE_COLUMNS = ("nama", "nip", "nik", "kategori", "kode_unit", "tanggal_lahir", "jenis_kelamin", "jabatan",
-                    "no_hp", "email")
 FILENAMES = ["data.csv", "data.xlsx", "data.xls", "data.pdf", "data", "DATA.CSV", "data.csv.exe", "../../etc/passwd.csv",
              "C:\\Users\\x\\data.xlsx", "<script>alert(1)</script>.csv", "😀.xlsx", "a" * 300 + ".csv", ".csv", " .xlsx",
              "data.\u202excsv", "data\u200b.csv"]
@@ -39,15 +37,6 @@ def zip_bomb() -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b" " * (4 * 1024 * 1024))
-    return buffer.getvalue()
-
-
-def xlsx(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     return buffer.getvalue()
 
 
@@ -68,7 +57,7 @@ def sheets(draw, columns: tuple[str, ...]) -> tuple[bytes, str]:
     if draw(st.booleans()):
         return csv_bytes([header, *rows], draw(st.sampled_from([",", ";"]))), draw(st.sampled_from(["a.csv", "b.CSV"]))
     cleaned = [[XLSX_SAFE.sub("", cell) for cell in row] for row in [header, *rows]]
-    return xlsx(cleaned), "a.xlsx"
+    return ImportFiles.xlsx(cleaned), "a.xlsx"
 
 
 junk = st.one_of(st.binary(max_size=3000), st.builds(lambda tail: b"PK\x03\x04" + tail, st.binary(max_size=500)),
@@ -143,7 +132,7 @@ def test_hostile_cells(importer, backend):
     @given(kind=st.sampled_from(["agencies", "employees"]), data=st.data(), only_valid=st.booleans())
     def check(kind, data, only_valid):
         examples.count()
-        content, filename = data.draw(sheets(AGENCY_COLUMNS if kind == "agencies" else EMPLOYEE_COLUMNS))
+        content, filename = data.draw(sheets(AGENCY_COLUMNS if kind == "agencies" else ImportFiles.EMPLOYEE_COLUMNS))
         before = master_rows()
         if run_upload(importer, kind, content, filename, only_valid):
             agencies, employees = master_rows()

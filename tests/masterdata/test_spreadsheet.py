@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from netralitas.core import spreadsheet
 from netralitas.core.spreadsheet import SpreadsheetError, read_sheet, safe_cell, write_csv, write_xlsx
+from tests.conftest import ImportFiles
 
 COLUMNS = ("kode", "nama", "kode_induk", "jenis")
 REQUIRED = ("kode", "nama")
@@ -20,15 +21,6 @@ REQUIRED = ("kode", "nama")
 
 def read(content: bytes, filename: str = "data.csv", **kwargs) -> spreadsheet.Sheet:
     return read_sheet(content, filename, known_columns=COLUMNS, required_columns=REQUIRED, **kwargs)
-
-
-def xlsx_bytes(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def error_of(content: bytes, filename: str = "data.csv", **kwargs) -> str:
@@ -85,7 +77,7 @@ def test_unknown_columns_are_ignored_and_reported_and_short_rows_padded():
 # --- XLSX ------------------------------------------------------------------------------------
 
 def test_xlsx_keeps_cell_types_and_row_numbers():
-    content = xlsx_bytes([["Kode", "NAMA", "jenis"], ["A", "Satu", None], [None, None, None],
+    content = ImportFiles.xlsx([["Kode", "NAMA", "jenis"], ["A", "Satu", None], [None, None, None],
                           [101, datetime(2024, 5, 1), "UNIT"]])
     sheet = read(content, "data.xlsx")
     assert sheet.rows == [(2, {"kode": "A", "nama": "Satu", "jenis": None}),
@@ -121,7 +113,7 @@ def test_empty_file():
 
 def test_header_only():
     assert "hanya berisi baris judul" in error_of(b"kode,nama\n")
-    assert "hanya berisi baris judul" in error_of(xlsx_bytes([["kode", "nama"]]), "a.xlsx")
+    assert "hanya berisi baris judul" in error_of(ImportFiles.xlsx([["kode", "nama"]]), "a.xlsx")
 
 
 def test_no_header_row_names_the_missing_columns():
@@ -156,7 +148,7 @@ def test_oversized_csv_cell_is_a_clear_error():
 
 
 def test_xlsx_content_with_csv_extension():
-    assert "berkas Excel (.xlsx), bukan CSV" in error_of(xlsx_bytes([["kode", "nama"], ["A", "B"]]), "data.csv")
+    assert "berkas Excel (.xlsx), bukan CSV" in error_of(ImportFiles.xlsx([["kode", "nama"], ["A", "B"]]), "data.csv")
 
 
 def test_xlsx_that_is_not_a_zip():
