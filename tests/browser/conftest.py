@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from netralitas import create_app
 from netralitas.certificates.keys import generate_key
 from netralitas.extensions import db
-from tests.conftest import IN_CI, wipe_tables
+from tests.conftest import IN_CI, PASSWORD, wipe_tables
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 #: Flags needed as root on a closed network, or Chromium stalls on background connections.
@@ -88,3 +88,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, base_url: str, email: str = "admin@uji.go.id") -> None:
+    """Sign a staff member in through the login form (the seeds give every account tests.conftest.PASSWORD)."""
+    page.goto(f"{base_url}/masuk")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

@@ -9,10 +9,10 @@ from netralitas.core.identity import make_nik, make_nip_pns
 from netralitas.extensions import db
 from netralitas.masterdata.models import AgencyKind
 from netralitas.masterdata.services import create_agency
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-PASSWORD = "rahasia-123456"
 
 
 def _seed(app):
@@ -27,19 +27,11 @@ def _seed(app):
     return make_nip_pns(date(1985, 4, 12), 2010, 3, "P", 7), make_nik("327301", date(1985, 4, 12), "P", 12)
 
 
-def _login(page, base_url):
-    page.goto(f"{base_url}/masuk")
-    page.fill("input[name=email]", "admin@uji.go.id")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_phone_admin_can_add_and_find_an_employee(live_app, page_factory):
     app, base_url = live_app
     nip, nik = _seed(app)
     page = page_factory()
-    _login(page, base_url)
+    log_in(page, base_url)
     screenshot(page, "admin-home-phone")
 
     page.goto(f"{base_url}/admin/perangkat-daerah")
@@ -71,7 +63,7 @@ def test_laptop_layout_and_invalid_input_message(live_app, page_factory):
     app, base_url = live_app
     _seed(app)
     page = page_factory({"width": 1366, "height": 900})
-    _login(page, base_url)
+    log_in(page, base_url)
     page.goto(f"{base_url}/admin/pegawai/baru")
     page.fill("input[name=nama]", "Budi")
     page.fill("input[name=nip]", "12345")

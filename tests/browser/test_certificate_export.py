@@ -16,11 +16,10 @@ from netralitas.invitations.services import code_for, display_code, ensure_invit
 from netralitas.masterdata.models import AgencyKind, Category, Employee
 from netralitas.masterdata.services import create_agency
 from netralitas.signing import services as signing
-from tests.browser.conftest import screenshot
-from tests.conftest import signature_png
+from tests.browser.conftest import log_in, screenshot
+from tests.conftest import PASSWORD, signature_png
 
 pytestmark = pytest.mark.browser
-PASSWORD = "rahasia-123456"
 SIGNERS = ("Ni Luh Putu Ayu Wédari", "Nur'aini Çelik", "Budi Santoso")
 
 
@@ -53,11 +52,7 @@ def test_zip_download_shows_progress_and_saves_the_file(live_app, page_factory, 
     app, base_url = live_app
     event_id = _seed(app)
     page = page_factory({"width": 1280, "height": 900})
-    page.goto(f"{base_url}/masuk")
-    page.fill("input[name=email]", "admin@uji.go.id")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    log_in(page, base_url)
 
     page.goto(f"{base_url}/admin/acara/{event_id}/sertifikat")
     assert page.locator("#certificate-count").inner_text() == "3"

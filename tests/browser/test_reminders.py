@@ -15,10 +15,10 @@ from netralitas.events.services import create_event, set_status
 from netralitas.extensions import db
 from netralitas.masterdata.models import AgencyKind, Category, Employee
 from netralitas.masterdata.services import create_agency
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-PASSWORD = "rahasia-123456"
 PEOPLE = [("Ani Lestari", "0812-1111-2222", "ani@contoh.go.id"), ("Ni Luh Putu Ayu Wédari", "(021) 555-1234", None),
           ("Tono Sugiarto", None, None), ("Budi Santoso", "+62 813 2222 3333", "budi@contoh.go.id")]
 
@@ -39,14 +39,6 @@ def _seed(app) -> int:
         return event.id
 
 
-def _login(page, base_url):
-    page.goto(f"{base_url}/masuk")
-    page.fill("input[name=email]", "admin@uji.go.id")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 @pytest.mark.parametrize(("viewport", "name"), [({"width": 390, "height": 844}, "phone"),
                                                 ({"width": 1366, "height": 900}, "laptop")])
 def test_reminder_list(live_app, page_factory, viewport, name):
@@ -55,7 +47,7 @@ def test_reminder_list(live_app, page_factory, viewport, name):
     event_id = _seed(app)
     page = page_factory(viewport)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
-    _login(page, base_url)
+    log_in(page, base_url)
     page.goto(f"{base_url}/admin/acara/{event_id}/pengingat")
     whatsapp = page.get_by_role("link", name="WhatsApp")
     assert whatsapp.count() == 2

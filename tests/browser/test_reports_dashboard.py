@@ -17,11 +17,10 @@ from netralitas.invitations.services import ensure_invitations
 from netralitas.masterdata.models import AgencyKind, Category, Employee
 from netralitas.masterdata.services import create_agency
 from netralitas.signing.models import Signature
-from tests.browser.conftest import PHONE, screenshot
-from tests.conftest import signature_png
+from tests.browser.conftest import PHONE, log_in, screenshot
+from tests.conftest import PASSWORD, signature_png
 
 pytestmark = pytest.mark.browser
-PASSWORD = "rahasia-123456"
 LAPTOP = {"width": 1366, "height": 900}
 #: (code, name, parent code, employees, signed)
 UNITS = [
@@ -80,21 +79,13 @@ def _seed(app) -> None:
         db.session.commit()
 
 
-def _login(page, base_url, email):
-    page.goto(f"{base_url}/masuk")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_agency_admin_reaches_the_unsigned_list(live_app, page_factory, viewport):
     app, base_url = live_app
     _seed(app)
     name = "laptop" if viewport is LAPTOP else "phone"
     page = page_factory(viewport)
-    _login(page, base_url, "dinkes@uji.go.id")
+    log_in(page, base_url, "dinkes@uji.go.id")
     if viewport is PHONE:
         page.click("button.navbar-toggler")
     page.get_by_role("link", name="Rekap", exact=True).click()  # click 1
@@ -129,7 +120,7 @@ def test_super_admin_dashboard_and_signed_list(live_app, page_factory):
     app, base_url = live_app
     _seed(app)
     page = page_factory(LAPTOP)
-    _login(page, base_url, "admin@uji.go.id")
+    log_in(page, base_url, "admin@uji.go.id")
     page.goto(f"{base_url}/admin/acara")
     page.get_by_role("link", name="Rekap capaian").click()
     assert page.locator("#rk-total-counts").inner_text() == "30 dari 47"
