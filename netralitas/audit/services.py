@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from netralitas.audit.models import AuditEntry, AuditHead
+from netralitas.core.sql import insert_on_conflict
 from netralitas.db import utcnow
 from netralitas.extensions import db
 
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1
-#: Dialect INSERTs that support ON CONFLICT DO NOTHING (both supported databases do).
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def canonical_json(data: dict[str, Any] | None) -> str:
@@ -63,9 +61,9 @@ def _lock_head() -> AuditHead:
     if not _touch_head():
         # The very first entry: writers racing to create the tip must not fail on its primary key.
         # ON CONFLICT DO NOTHING makes the loser wait for the winner's commit and then find the row.
-        insert = _INSERTS[db.session.get_bind().dialect.name]
         db.session.execute(
-            insert(AuditHead).values(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH).on_conflict_do_nothing()
+            insert_on_conflict(db.session, AuditHead).values(id=HEAD_ID, seq=0, entry_hash=GENESIS_HASH)
+            .on_conflict_do_nothing()
         )
         _touch_head()
     head = db.session.execute(

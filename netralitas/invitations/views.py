@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import TypeVar
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -14,6 +12,7 @@ from werkzeug.utils import secure_filename
 
 from netralitas.auth.access import EXPORTERS, RUNNERS, roles_required
 from netralitas.core.qr import qr_svg
+from netralitas.core.sql import commit_retrying_once
 from netralitas.events.models import Event
 from netralitas.events.services import is_required
 from netralitas.extensions import db
@@ -25,8 +24,6 @@ from netralitas.masterdata.scope import get_agency_in_scope, get_employee_in_sco
 from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("invitations", __name__, url_prefix="/admin/acara")
-
-T = TypeVar("T")
 
 
 @bp.route("/<int:event_id>/undangan")
@@ -46,7 +43,7 @@ def codes(event_id: int):
 def codes_csv(event_id: int):
     event = db.get_or_404(Event, event_id)
     selection = _selection(event)
-    _commit_retrying(lambda: _prepare_export(selection, "csv"))
+    commit_retrying_once(db.session, lambda: _prepare_export(selection, "csv"))
     # The query is built here; the stream runs it after this request's context and session are gone.
     chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, exports.rows_query(selection))
     response = Response(chunks, mimetype=exports.CSV_MIMETYPE)
@@ -63,7 +60,7 @@ def codes_pdf(event_id: int):
                 n=slips.MAX_SLIPS_PER_PDF), "warning")
         return redirect(url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int),
                                 belum=request.args.get("belum")))
-    _commit_retrying(lambda: _prepare_export(selection, "pdf"))
+    commit_retrying_once(db.session, lambda: _prepare_export(selection, "pdf"))
     content = slips.slips_pdf(event.name, exports.slips(event.id, exports.iter_rows(exports.rows_query(selection))))
     return _pdf(content, _file_name(selection, "pdf"))
 
@@ -118,7 +115,7 @@ def slip_pdf(event_id: int, employee_id: int):
                               employee=employee)
         return row
 
-    row = _commit_retrying(prepare)
+    row = commit_retrying_once(db.session, prepare)
     content = slips.slips_pdf(event.name, exports.slips(event.id, [row]))
     return _pdf(content, secure_filename(f"slip-{event.slug}-{employee.id}.pdf"))
 
@@ -143,19 +140,6 @@ def _prepare_export(selection: exports.Selection, file_format: str) -> int:
     count = exports.prepare(selection)
     exports.record_export(current_user, selection, file_format, count)
     return count
-
-
-def _commit_retrying(work: Callable[[], T]) -> T:
-    """Run work and commit; if a concurrent download created the same invitations first, run it once more."""
-    try:
-        result = work()
-        db.session.commit()
-        return result
-    except IntegrityError:
-        db.session.rollback()  # the other request's invitations are just as good: the second run finds them
-    result = work()
-    db.session.commit()
-    return result
 
 
 def _file_name(selection: exports.Selection, extension: str) -> str:

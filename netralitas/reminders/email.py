@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from netralitas.audit.services import record
 from netralitas.core.mail import BatchResult, Delivery, MailSettings, plain_address, plain_message, send_batch
+from netralitas.core.sql import insert_on_conflict
 from netralitas.db import utcnow
 from netralitas.events.models import Event
 from netralitas.extensions import db
@@ -34,9 +34,6 @@ from netralitas.reminders.services import closing_text, personal_links, reminder
 
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
-
-#: Dialect INSERTs with ON CONFLICT DO NOTHING (both supported databases).
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def local_today(tz_name: str) -> date:
@@ -117,8 +114,7 @@ def claim_batch(actor: Staff, event: Event, staff_plan: EmailPlan, today: date, 
     now = utcnow()
     rows = [{"event_id": event.id, "employee_id": r.employee_id, "sent_by_id": actor.id, "to_address": r.address,
              "sent_on": today, "sent_dt": now} for r in wanted]
-    insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = (insert(EmailReminder).values(rows)
+    statement = (insert_on_conflict(db.session, EmailReminder).values(rows)
                  .on_conflict_do_nothing(index_elements=["employee_id", "sent_on"])
                  .returning(EmailReminder.id, EmailReminder.employee_id))
     batch.reminder_ids = {employee_id: reminder_id for reminder_id, employee_id in db.session.execute(statement)}

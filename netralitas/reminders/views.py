@@ -1,18 +1,15 @@
 """Reminder screens: WhatsApp links and email reminders for an agency's unsigned employees."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from netralitas.auth.access import EXPORTERS, roles_required
 from netralitas.core.mail import MailProblem, MailSettings
 from netralitas.core.phone import PhoneProblem
+from netralitas.core.sql import commit_retrying_once
 from netralitas.events.models import Event
 from netralitas.events.services import event_status_now
 from netralitas.extensions import db
@@ -23,8 +20,6 @@ from netralitas.masterdata.services import agency_choices
 from netralitas.reminders import email, services
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/acara")
-
-T = TypeVar("T")
 
 #: Event states in which a reminder makes sense: the personal link leads to a signing page that will accept them.
 SENDABLE_STATES = ("open", "not_yet")
@@ -58,7 +53,7 @@ def reminder_list(event_id: int):
         services.record_whatsapp_links(current_user, event, unit, rows, search=q, page=page.page)
         return rows
 
-    rows = _commit_retrying(links) if page.items else []
+    rows = commit_retrying_once(db.session, links) if page.items else []
     mail = MailSettings.from_config(current_app.config)
     return render_template("reminders/list.html", event=event, unit=unit, q=q, page=page, rows=rows,
                            state=event_status_now(event), mail_problem=MAIL_PROBLEMS.get(mail.problem),
@@ -82,7 +77,8 @@ def send_email(event_id: int):
         if problem:
             flash(problem, "warning")
             return redirect(back)
-        batch = _commit_retrying(lambda: email.claim_batch(current_user, event, plan, today, limit=limit, tz_name=_tz()))
+        batch = commit_retrying_once(db.session, lambda: email.claim_batch(current_user, event, plan, today, limit=limit,
+                                                                           tz_name=_tz()))
         result = email.send(batch, mail, seconds=current_app.config["REMINDER_EMAIL_SECONDS"])
         report = email.settle(current_user, event, unit, batch, result)
         db.session.commit()
@@ -127,16 +123,3 @@ def _flash_report(report: email.EmailReport) -> None:
     if report.remaining:
         flash(_("%(n)d pegawai lagi belum dikirimi email dalam batch ini; klik kirim lagi untuk melanjutkan.",
                 n=report.remaining), "warning")
-
-
-def _commit_retrying(work: Callable[[], T]) -> T:
-    """Run work and commit; if a concurrent request created the same invitations first, run it once more."""
-    try:
-        result = work()
-        db.session.commit()
-        return result
-    except IntegrityError:
-        db.session.rollback()  # the other request's invitations are just as good: the second run finds them
-    result = work()
-    db.session.commit()
-    return result
