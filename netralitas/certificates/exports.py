@@ -26,8 +26,9 @@ from flask import Flask
 
 from netralitas.audit.services import record
 from netralitas.certificates.models import Certificate
-from netralitas.certificates.pdf import CertificateSheet, Letterhead, local_time, render, sheet_of
+from netralitas.certificates.pdf import CertificateSheet, Letterhead, render, sheet_of
 from netralitas.core.spreadsheet import safe_cell
+from netralitas.core.timezones import local_time
 from netralitas.extensions import db
 from netralitas.invitations.exports import Selection
 from netralitas.masterdata.models import Agency, Employee

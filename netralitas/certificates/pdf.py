@@ -17,9 +17,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import force_locale
 from PIL import Image, UnidentifiedImageError
@@ -27,7 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from netralitas.certificates.forms import REASON_LABELS
 from netralitas.certificates.services import display_code, verify_url
 from netralitas.core.pdf import FONT, PT, QR_QUIET_MODULES, new_document, one_line, qr_image, wrap_lines
-from netralitas.core.timezones import zone_label
+from netralitas.core.timezones import local_time
 from netralitas.core.urls import public_url
 
 if TYPE_CHECKING:
@@ -119,12 +117,6 @@ def sheet_of(certificate: Certificate) -> CertificateSheet:
 def render(sheet: CertificateSheet, letterhead: Letterhead) -> bytes:
     """The PDF bytes of a sheet: pure, needs no app context (bulk exports render outside one)."""
     return _CertificatePage(sheet, letterhead).render()
-
-
-def local_time(moment: datetime, tz_name: str) -> str:
-    """'21 November 2026, 09.14 WIB': the Indonesian way of writing a time, in the display time zone."""
-    text = format_datetime(moment, "d MMMM y, HH.mm", tzinfo=ZoneInfo(tz_name), locale="id")
-    return f"{text} {zone_label(tz_name, moment)}"
 
 
 class _CertificatePage:

@@ -1,8 +1,10 @@
-"""Converting between stored UTC times and the local wall-clock times people type (WIB by default)."""
+"""Stored UTC times and local wall-clock times: converted for form fields, written out for people (WIB by default)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 
 
 def local_to_utc(local: datetime, tz_name: str) -> datetime:
@@ -25,3 +27,9 @@ def zone_label(tz_name: str, moment: datetime) -> str:
         return INDONESIAN_ZONES[tz_name]
     offset = moment.astimezone(ZoneInfo(tz_name)).strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def local_time(moment: datetime, tz_name: str) -> str:
+    """'21 November 2026, 09.14 WIB': the Indonesian way of writing a time, in the display time zone."""
+    text = format_datetime(moment, "d MMMM y, HH.mm", tzinfo=ZoneInfo(tz_name), locale="id")
+    return f"{text} {zone_label(tz_name, moment)}"

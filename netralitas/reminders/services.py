@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
-from netralitas.certificates.pdf import local_time
 from netralitas.core.phone import PhoneNumber, normalize_mobile, whatsapp_url
+from netralitas.core.timezones import local_time
 from netralitas.events.models import Event, Invitation
 from netralitas.extensions import db
 from netralitas.invitations.services import code_for, ensure_invitations, invitation_url

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from fpdf import FPDF
 
-from netralitas.certificates.pdf import _logo, local_time
+from netralitas.certificates.pdf import _logo
 from netralitas.core.pdf import FONT, PT, new_document, one_line, wrap_lines
+from netralitas.core.timezones import local_time
 from netralitas.masterdata.models import Category
 from netralitas.reports.completion import Completion, Counts
 
