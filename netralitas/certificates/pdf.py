@@ -11,9 +11,6 @@ note is internal and is not printed. Bulk exports (certificates.exports) contain
 from __future__ import annotations
 
 import io
-import logging
-import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -24,17 +21,27 @@ from PIL import Image, UnidentifiedImageError
 
 from netralitas.certificates.forms import REASON_LABELS
 from netralitas.certificates.services import display_code, verify_url
-from netralitas.core.pdf import FONT, PT, QR_QUIET_MODULES, new_document, one_line, qr_image, wrap_lines
+from netralitas.core.pdf import (
+    FONT,
+    PAGE_H,
+    PAGE_W,
+    PT,
+    QR_QUIET_MODULES,
+    fit_in_box,
+    logo_image,
+    new_document,
+    one_line,
+    qr_image,
+    text_block,
+    wrap_lines,
+)
 from netralitas.core.timezones import local_time
 from netralitas.core.urls import public_url
 
 if TYPE_CHECKING:
     from netralitas.certificates.models import Certificate
 
-logger = logging.getLogger(__name__)
-
 TITLE = "Sertifikat Deklarasi Netralitas"
-PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 20.0
 WIDTH = PAGE_W - 2 * MARGIN
 #: The QR symbol itself (quiet zone excluded), in millimetres; DESIGN.md asks for at least 35.
@@ -45,7 +52,6 @@ LOGO_BOX = 20.0  # mm, square
 SIGNATURE_W, SIGNATURE_H = 80.0, 30.0
 #: Pixels kept around the ink when a drawn signature is cropped.
 SIGNATURE_PAD_PX = 8
-LOGO_MAX_PX = 400
 LABEL_W = 46.0
 RED = (176, 0, 32)
 GREY = 90
@@ -148,13 +154,13 @@ class _CertificatePage:
     # --- the parts, top to bottom ------------------------------------------------------------------------------
 
     def _header(self) -> None:
-        logo = _logo(self.letterhead.logo_path)
+        logo = logo_image(self.letterhead.logo_path)
         inset = LOGO_BOX + 4 if logo is not None else 0
         top = 15.0
         bottom = self._text(self.letterhead.issuer, MARGIN + inset, top, WIDTH - 2 * inset, size=13, style="B",
                             align="C", max_lines=2)
         if logo is not None:
-            w, h = _fit(logo.width, logo.height, LOGO_BOX, LOGO_BOX)
+            w, h = fit_in_box(logo.width, logo.height, LOGO_BOX, LOGO_BOX)
             self.pdf.image(logo, x=MARGIN + (LOGO_BOX - w) / 2, y=top - 3 + (LOGO_BOX - h) / 2, w=w, h=h)
             bottom = max(bottom, top - 3 + LOGO_BOX)
         self.y = bottom + 3
@@ -242,7 +248,7 @@ class _CertificatePage:
         y = self._text("Tanda tangan:", MARGIN, top + 2, left_w, size=9, max_lines=1, color=GREY)
         signature = _signature_image(sheet.signature_png)
         if signature is not None:
-            w, h = _fit(signature.width, signature.height, min(SIGNATURE_W, left_w), SIGNATURE_H)
+            w, h = fit_in_box(signature.width, signature.height, min(SIGNATURE_W, left_w), SIGNATURE_H)
             pdf.image(signature, x=MARGIN, y=y + 1 + (SIGNATURE_H - h), w=w, h=h)
         else:
             self._text("(gambar tanda tangan tidak dapat ditampilkan)", MARGIN, y + SIGNATURE_H / 2, left_w, size=8,
@@ -279,21 +285,9 @@ class _CertificatePage:
 
     # --- helpers ---------------------------------------------------------------------------------------------------
 
-    def _text(self, text: str, x: float, y: float, width: float, *, size: float, style: str = "", align: str = "L",
-              max_lines: int, color: int | tuple[int, int, int] = 0) -> float:
-        """Text from the top-left (x, y), wrapped to width, left-aligned or centred; returns the y below it."""
-        pdf = self.pdf
-        pdf.set_font(FONT, style, size)
-        if isinstance(color, tuple):
-            pdf.set_text_color(*color)
-        else:
-            pdf.set_text_color(color)
-        line_h = size * PT * 1.25
-        for line in wrap_lines(pdf, one_line(text), width, max_lines):
-            y += line_h
-            offset = (width - pdf.get_string_width(line)) / 2 if align == "C" else 0
-            pdf.text(x + offset, y - line_h * 0.28, line)
-        return y
+    def _text(self, text: str, x: float, y: float, width: float, **how: Any) -> float:
+        """core.pdf.text_block on this page: wrapped from the top-left (x, y); returns the y below it."""
+        return text_block(self.pdf, text, x, y, width, **how)
 
     def _all_text(self) -> str:
         """Every string the page prints (chooses the fonts: the fast Latin cut when it covers them)."""
@@ -302,12 +296,6 @@ class _CertificatePage:
                  self.check_url, sheet.verify_url]
         parts += [value for _, value in self.rows]
         return "\n".join(one_line(part) for part in parts)
-
-
-def _fit(width: float, height: float, box_w: float, box_h: float) -> tuple[float, float]:
-    """The largest size with the image's aspect ratio that fits in the box."""
-    scale = min(box_w / width, box_h / height)
-    return width * scale, height * scale
 
 
 def _signature_image(png: bytes) -> Image.Image | None:
@@ -334,47 +322,3 @@ def _ink(image: Image.Image) -> Image.Image:
     if alpha.getextrema()[0] < 255:
         return alpha
     return image.convert("L").point(lambda value: 255 if value < 200 else 0)
-
-
-_logos: dict[tuple[str, float], Image.Image | None] = {}
-_logos_lock = threading.Lock()
-
-
-def _logo(path: str) -> Image.Image | None:
-    """The configured logo, downscaled and flattened once per file version; None when unset or unreadable."""
-    if not path:
-        return None
-    try:
-        key = (path, os.stat(path).st_mtime)
-    except OSError:
-        _warn_once(path, "not found")
-        return None
-    with _logos_lock:
-        if key not in _logos:
-            _logos[key] = _load_logo(path)
-        return _logos[key]
-
-
-def _load_logo(path: str) -> Image.Image | None:
-    try:
-        with Image.open(path) as source:
-            if source.format not in ("PNG", "JPEG"):
-                _warn_once(path, f"is {source.format}, not PNG or JPEG")
-                return None
-            image = source.convert("RGBA")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        _warn_once(path, "unreadable")
-        return None
-    image.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
-    flat = Image.new("RGB", image.size, (255, 255, 255))
-    flat.paste(image, mask=image.getchannel("A"))
-    return flat
-
-
-_warned: set[str] = set()
-
-
-def _warn_once(path: str, problem: str) -> None:
-    if path not in _warned:
-        _warned.add(path)
-        logger.warning("CERTIFICATE_LOGO %s %s: certificates are printed without a logo", path, problem)

@@ -1,4 +1,4 @@
-"""PDF building blocks shared by printed documents (fpdf2): DejaVu fonts loaded fast, QR images, text wrapping.
+"""PDF building blocks shared by printed documents (fpdf2): DejaVu fonts loaded fast, QR images, text, the logo.
 
 Fonts. `FPDF.add_font` parses the TrueType file on every call (~30 ms for each DejaVu face) and
 `FPDF.output` subsets it (~15 ms each), which dominates a one-page PDF made thousands of times.
@@ -8,6 +8,9 @@ document is in the "Latin cut" — DejaVu reduced once per process to Latin scri
 which covers Indonesian names with diacritics and apostrophes — the cut is used: far fewer glyphs
 to parse and subset. Any other character (Greek, Cyrillic, …) gets the full fonts.
 
+Text. `text_block` writes wrapped text the same way in every document; a character DejaVu cannot draw (CJK,
+newer emoji) prints as MISSING_GLYPH instead of vanishing, so a name never prints silently shortened.
+
 The copy relies on fpdf2's TTFFont attributes (fpdf2 is pinned in requirements.txt; the
 certificate tests render and read back PDFs, so an upgrade that changes them fails loudly).
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
+import os
 import threading
 import unicodedata
 from collections import defaultdict
@@ -24,15 +29,25 @@ from fontTools import subset as ft_subset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from netralitas.config import PROJECT_ROOT
 from netralitas.core.qr import qr_modules
+
+logger = logging.getLogger(__name__)
 
 FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "dejavu"
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 PT = 25.4 / 72  # millimetres per point
+#: Every document is A4 portrait, in millimetres.
+PAGE_W, PAGE_H = 210.0, 297.0
+#: Line height as a multiple of the font size.
+LINE_SPACING = 1.25
+#: Printed in place of a character the face cannot draw (a white square, which DejaVu has).
+MISSING_GLYPH = "\u25a1"
+#: A logo is downscaled to this many pixels on its longer side (a print needs no more at logo size).
+LOGO_MAX_PX = 400
 #: Code points kept in the Latin cut: Latin (basic, supplement, extended A and B), spacing modifiers (ʼ), general
 #: punctuation (’ “ ” – — …), the euro and trademark signs and ✂ (cut lines). Text is NFC-normalised first, so
 #: names typed with combining accents still fit; anything else (Vietnamese, Greek, …) gets the full fonts.
@@ -195,3 +210,96 @@ def _fitting_prefix(pdf: FPDF, word: str, width: float) -> int:
 def one_line(text: str | None) -> str:
     """NFC-normalise and collapse newlines, tabs and runs of spaces (printed fields have no room for layout tricks)."""
     return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def text_block(pdf: FPDF, text: str, x: float, y: float, width: float, *, size: float, style: str = "",
+               align: str = "L", max_lines: int, color: int | tuple[int, int, int] = 0) -> float:
+    """Text from its top-left (x, y): one line, wrapped to width and cut to max_lines with '…', aligned L, C or R.
+
+    Characters the face lacks print as MISSING_GLYPH. Returns the y below the last line.
+    """
+    pdf.set_font(FONT, style, size)
+    if isinstance(color, tuple):
+        pdf.set_text_color(*color)
+    else:
+        pdf.set_text_color(color)
+    lines = wrap_lines(pdf, printable(pdf, one_line(text)), width, max_lines)
+    return draw_lines(pdf, lines, x, y, width, size=size, align=align)
+
+
+def draw_lines(pdf: FPDF, lines: list[str], x: float, y: float, width: float, *, size: float, align: str = "L") -> float:
+    """Lines already wrapped to width, in the current font of `size` points, from the top-left (x, y); the y below."""
+    line_h = size * PT * LINE_SPACING
+    for line in lines:
+        y += line_h
+        offset = 0.0
+        if align != "L":  # measuring costs time: only when the line is not flush left
+            free = width - pdf.get_string_width(line)
+            offset = free / 2 if align == "C" else free
+        pdf.text(x + offset, y - line_h * 0.28, line)
+    return y
+
+
+def printable(pdf: FPDF, text: str) -> str:
+    """text with every character the current face lacks shown as MISSING_GLYPH.
+
+    fpdf2 would leave such characters out (and log a warning), so a name could print shortened without anyone
+    noticing; a visible box says that something is there.
+    """
+    cmap = pdf.current_font.cmap
+    if all(ord(char) in cmap for char in text):
+        return text
+    return "".join(char if ord(char) in cmap or char.isspace() else MISSING_GLYPH for char in text)
+
+
+def fit_in_box(width: float, height: float, box_w: float, box_h: float) -> tuple[float, float]:
+    """The largest size with the image's aspect ratio that fits in the box."""
+    scale = min(box_w / width, box_h / height)
+    return width * scale, height * scale
+
+
+_logos: dict[tuple[str, float], Image.Image | None] = {}
+_logos_lock = threading.Lock()
+
+
+def logo_image(path: str) -> Image.Image | None:
+    """The configured logo (PNG or JPEG), downscaled and flattened on white once per file version.
+
+    None when unset, missing or unreadable: the document is then printed without it (logged once per file).
+    """
+    if not path:
+        return None
+    try:
+        key = (path, os.stat(path).st_mtime)
+    except OSError:
+        _warn_once(path, "not found")
+        return None
+    with _logos_lock:
+        if key not in _logos:
+            _logos[key] = _load_logo(path)
+        return _logos[key]
+
+
+def _load_logo(path: str) -> Image.Image | None:
+    try:
+        with Image.open(path) as source:
+            if source.format not in ("PNG", "JPEG"):
+                _warn_once(path, f"is {source.format}, not PNG or JPEG")
+                return None
+            image = source.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        _warn_once(path, "unreadable")
+        return None
+    image.thumbnail((LOGO_MAX_PX, LOGO_MAX_PX))
+    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(path: str, problem: str) -> None:
+    if path not in _warned:
+        _warned.add(path)
+        logger.warning("logo %s %s: documents are printed without a logo", path, problem)

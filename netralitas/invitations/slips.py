@@ -8,12 +8,23 @@ from functools import cache
 from fpdf import FPDF
 
 from netralitas.core.codes import group
-from netralitas.core.pdf import FONT, PT, QR_QUIET_MODULES, new_document, one_line, qr_image, wrap_lines
+from netralitas.core.pdf import (
+    FONT,
+    PAGE_H,
+    PAGE_W,
+    PT,
+    QR_QUIET_MODULES,
+    draw_lines,
+    new_document,
+    one_line,
+    printable,
+    qr_image,
+    wrap_lines,
+)
 
 INSTRUCTION = ("Pindai QR atau buka tautan, masukkan tanggal lahir Anda, lalu tanda tangani deklarasi. "
                "Jangan bagikan kode ini.")
-#: Page grid in millimetres: A4 portrait cut into 2 columns × 4 rows.
-PAGE_W, PAGE_H = 210.0, 297.0
+#: Page grid: the A4 page cut into 2 columns × 4 rows.
 COLUMNS, ROWS = 2, 4
 SLIPS_PER_PAGE = COLUMNS * ROWS
 #: Largest PDF one request builds: about 8 s and 60 MB for 5,000 slips; bigger sets go by unit or as CSV.
@@ -118,14 +129,10 @@ class _SlipSheet:
                 pdf.set_font(FONT, style, size)
         key = (text, style, size, width, max_lines)
         lines = self._lines.get(key)
-        if lines is None:
-            lines = self._lines[key] = wrap_lines(pdf, text, width, max_lines)
-        line_h = size * PT * 1.25
+        if lines is None:  # names in scripts DejaVu lacks print MISSING_GLYPH boxes, not shortened
+            lines = self._lines[key] = wrap_lines(pdf, printable(pdf, text), width, max_lines)
         pdf.set_text_color(color)
-        for line in lines:
-            y += line_h
-            pdf.text(x, y - line_h * 0.28, line)
-        return y
+        return draw_lines(pdf, lines, x, y, width, size=size)
 
 
 def _draw_code(pdf: FPDF, text: str, x: float, y: float) -> float:

@@ -8,7 +8,7 @@ the dashboard, so rows are not meant to be added up; the JUMLAH row is the scope
 A4 portrait, DejaVu from core.pdf. The agency table breaks after ROWS_PER_PAGE rows (fewer on the first page,
 under the summary) and repeats its header on every page; page numbers ("Halaman 2 dari 5") need the page count,
 so render_recap lays the document out twice. Characters DejaVu lacks (CJK, newer emoji) print as a white square
-(MISSING_GLYPH) instead of vanishing; nothing fails.
+(core.pdf.MISSING_GLYPH) instead of vanishing; nothing fails.
 """
 from __future__ import annotations
 
@@ -20,14 +20,12 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from fpdf import FPDF
 
-from netralitas.certificates.pdf import _logo
-from netralitas.core.pdf import FONT, PT, new_document, one_line, wrap_lines
+from netralitas.core.pdf import PAGE_H, PAGE_W, PT, fit_in_box, logo_image, new_document, one_line, text_block
 from netralitas.core.timezones import local_time
 from netralitas.masterdata.models import Category
 from netralitas.reports.completion import Completion, Counts
 
 TITLE = "Rekapitulasi Penandatanganan Deklarasi Netralitas ASN"
-PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 15.0
 WIDTH = PAGE_W - 2 * MARGIN
 ROWS_PER_PAGE = 40
@@ -46,8 +44,6 @@ LEAD_W = WIDTH - sum(width for _, width in COUNT_COLUMNS)  # 98 mm: No. + code +
 NUMBER_W, CODE_W = 9.0, 26.0
 INDENT_MM, MAX_INDENT = 2.5, 6
 DOTS = "." * 40
-#: Printed in place of a character DejaVu cannot draw (a white square, which DejaVu has).
-MISSING_GLYPH = "\u25a1"
 
 
 @dataclass(frozen=True)
@@ -171,23 +167,23 @@ class _RecapDocument:
 
     def _title_block(self) -> None:
         recap, pdf = self.recap, self.pdf
-        logo = _logo(recap.logo_path)
+        logo = logo_image(recap.logo_path)
         inset = LOGO_BOX + 3 if logo is not None else 0
         bottom = self._line(recap.issuer, MARGIN + inset, MARGIN, WIDTH - 2 * inset, size=12, style="B", align="C")
         if logo is not None:
-            scale = min(LOGO_BOX / logo.width, LOGO_BOX / logo.height)
-            pdf.image(logo, x=MARGIN, y=MARGIN - 2, w=logo.width * scale, h=logo.height * scale)
+            w, h = fit_in_box(logo.width, logo.height, LOGO_BOX, LOGO_BOX)
+            pdf.image(logo, x=MARGIN, y=MARGIN - 2, w=w, h=h)
             bottom = max(bottom, MARGIN - 2 + LOGO_BOX)
         self.y = bottom + 2
         pdf.set_draw_color(40)
         pdf.set_line_width(0.5)
         pdf.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
         y = self._line(TITLE.upper(), MARGIN, self.y + 3, WIDTH, size=12.5, style="B", align="C")
-        y = self._wrapped(recap.event_name, MARGIN, y + 0.5, WIDTH, size=10.5, align="C", max_lines=2)
+        y = text_block(self.pdf, recap.event_name, MARGIN, y + 0.5, WIDTH, size=10.5, align="C", max_lines=2)
         y += 3
         for label, value in (("Periode", recap.period), ("Lingkup", recap.scope), ("Dicetak", recap.printed)):
             self._line(label, MARGIN, y, 22, size=8.5, color=GREY)
-            y = self._wrapped(value, MARGIN + 22, y, WIDTH - 22, size=8.5, max_lines=2)
+            y = text_block(self.pdf, value, MARGIN + 22, y, WIDTH - 22, size=8.5, max_lines=2)
         self.y = y + 4
 
     def _summary(self) -> None:
@@ -259,7 +255,7 @@ class _RecapDocument:
         today = format_datetime(self.recap.printed_dt, "d MMMM y", tzinfo=tz, locale="id")
         x = PAGE_W - MARGIN - SIGNATURE_W
         y = self._line(f"{signatory.place or '.' * 25}, {today}", x, self.y + 8, SIGNATURE_W, size=9.5, align="C")
-        y = self._wrapped(signatory.title, x, y + 0.5, SIGNATURE_W, size=9.5, style="B", align="C", max_lines=2)
+        y = text_block(self.pdf, signatory.title, x, y + 0.5, SIGNATURE_W, size=9.5, style="B", align="C", max_lines=2)
         self._line("(tanda tangan dan stempel)", x, y + 10, SIGNATURE_W, size=7, align="C", color=190)
         y += 28
         y = self._line(signatory.name or DOTS, x, y, SIGNATURE_W, size=9.5, style="B", align="C")
@@ -311,31 +307,7 @@ class _RecapDocument:
     def _line(self, text: str, x: float, y: float, width: float, *, size: float, style: str = "", align: str = "L",
               color: int = 0) -> float:
         """One line of text from its top-left (x, y), cut with '…' to width; returns the y below it."""
-        return self._wrapped(text, x, y, width, size=size, style=style, align=align, max_lines=1, color=color)
-
-    def _wrapped(self, text: str, x: float, y: float, width: float, *, size: float, style: str = "", align: str = "L",
-                 max_lines: int, color: int = 0) -> float:
-        pdf = self.pdf
-        pdf.set_font(FONT, style, size)
-        pdf.set_text_color(color)
-        line_h = size * PT * 1.25
-        for line in wrap_lines(pdf, self._printable(one_line(text)), width, max_lines):
-            y += line_h
-            free = width - pdf.get_string_width(line)
-            offset = free / 2 if align == "C" else free if align == "R" else 0
-            pdf.text(x + offset, y - line_h * 0.28, line)
-        return y
-
-    def _printable(self, text: str) -> str:
-        """text with every character the current face lacks (CJK, newer emoji) shown as MISSING_GLYPH.
-
-        fpdf2 would silently leave such characters out (and log a warning), so a name could print shortened
-        without anyone noticing; a visible box says that something is there.
-        """
-        cmap = self.pdf.current_font.cmap
-        if all(ord(char) in cmap for char in text):
-            return text
-        return "".join(char if ord(char) in cmap or char.isspace() else MISSING_GLYPH for char in text)
+        return text_block(self.pdf, text, x, y, width, size=size, style=style, align=align, max_lines=1, color=color)
 
     def _all_text(self) -> str:
         """Every string the recap prints (chooses the fonts: the fast Latin cut when it covers them)."""

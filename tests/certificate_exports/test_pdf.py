@@ -179,6 +179,16 @@ def test_names_in_any_script_render_without_missing_glyphs(name, caplog):
     assert qr.y + qr.height <= 297
 
 
+def test_characters_the_fonts_lack_print_as_a_white_square(caplog):
+    """DejaVu has no CJK: such a character prints as □ (MISSING_GLYPH), so a name never prints silently shortened."""
+    caplog.set_level(logging.WARNING)
+    pdf = render(a_sheet(name="Siti 王 Rahayu", typed_name="Siti 王 Rahayu", unit="Unit 東京"), LETTERHEAD)
+    text = words(pdf)
+    assert text.count("Siti □ Rahayu") == 2 and "Unit □□" in text  # the name, the typed name, the unit
+    assert "王" not in text
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+
+
 def test_fast_fonts_cover_indonesian_names():
     assert covered_by_cut("Ni Luh Putu Ayu Wédari Nur'aini — Çelik, Ş. Pandjaitan; Dr. H. Abdul Mu’thi, M.Pd. ʼ…")
     assert covered_by_cut("Ni Luh Putu Ayu We\u0301dari")

@@ -20,6 +20,7 @@ from netralitas.invitations import slips as slips_module
 from netralitas.invitations.services import code_for, display_code, find_by_code, invitation_url, live_invitation
 from netralitas.invitations.slips import Slip, slips_pdf
 from netralitas.masterdata.models import Employee
+from tests.certificate_exports import pdfread
 
 HEADER = ["nama", "nip", "nik", "unit", "kategori", "no_hp", "email", "kode", "tautan"]
 
@@ -254,6 +255,14 @@ def test_eight_slips_per_page(slips, pages, caplog):
     pdf = slips_pdf("Deklarasi Netralitas ASN Pilkada 2024", items)
     assert page_count(pdf) == pages
     assert len(pdf_images(pdf)) == slips
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+
+
+def test_a_name_the_fonts_cannot_draw_prints_white_squares_not_a_shorter_name(caplog):
+    item = Slip(name="Siti 王 Rahayu", unit="Dinas Pendidikan", category="PNS", code="ABCDEFGHJK",
+                url="https://contoh.go.id/i/ABCDE-FGHJK")
+    text = " ".join(pdfread.text_lines(slips_pdf("Deklarasi Uji", [item])))
+    assert "Siti \u25a1 Rahayu" in text and "王" not in text
     assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
 
 
