@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import benchlib  # noqa: E402
+import datasets  # noqa: E402
 
 TARGET_SECONDS = 0.3
 DEFAULT_DATABASE = "bench_dashboard"
@@ -52,67 +53,23 @@ def tree_shape(agencies: int) -> list[tuple[int, int]]:
 
 def seed(app, employees: int, agencies: int) -> None:
     """The tree, employees, an open event, invitations, ~60 % signed with certificates, staff; then ANALYZE."""
-    import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from netralitas.auth.models import Role, Staff
-    from netralitas.certificates.models import Certificate
+    from netralitas.auth.models import Role
     from netralitas.db import utcnow
-    from netralitas.events import services as events
-    from netralitas.events.models import ElectionKind, EventStatus, Invitation
     from netralitas.extensions import db
-    from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
-    from netralitas.signing.models import Signature
 
-    kinds = {0: AgencyKind.PEMERINTAH, 1: AgencyKind.DINAS, 2: AgencyKind.UNIT, 3: AgencyKind.KELURAHAN}
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        rows: list[Agency] = []
-        for n, (depth, parent) in enumerate(tree_shape(agencies)):
-            code = "KAB" if depth == 0 else f"{rows[parent].code}.{n:04d}"
-            agency = Agency(code=code, name=f"{kinds[depth].value.title()} Bench {n} Wédari", kind=kinds[depth],
-                            parent_id=rows[parent].id if parent >= 0 else None, path="", depth=depth)
-            db.session.add(agency)
-            db.session.flush()
-            agency.path = (rows[parent].path if parent >= 0 else "/") + f"{agency.id}/"
-            rows.append(agency)
+        rows = datasets.insert_tree(tree_shape(agencies))
         now = utcnow()
-        event = events.create_event("bench", name="Deklarasi Netralitas ASN Pilkada Bench", slug="bench-dashboard",
-                                    election_kind=ElectionKind.PILKADA, opens_dt=now - timedelta(hours=8),
-                                    closes_dt=now + timedelta(hours=4))
-        events.set_status("bench", event, EventStatus.OPEN)
-        db.session.flush()
-        categories = list(Category)
-        db.session.execute(sa.insert(Employee), [
-            {"name": f"Pegawai Bench {i} Nur'aini", "name_search": f"pegawai bench {i} nur'aini",
-             "category": categories[i % len(categories)], "nip": f"198001012005{i:06d}" if i % 2 == 0 else None,
-             "nik": f"3273{i:012d}", "birth_date": date(1980, 1, 1), "agency_id": rows[(i * 7919) % agencies].id}
-            for i in range(employees)])
-        ids = list(db.session.scalars(sa.select(Employee.id).order_by(Employee.id)))
-        db.session.execute(sa.insert(Invitation), [
-            {"event_id": event.id, "employee_id": employee_id, "generation": 0, "code_digest": f"{employee_id:064d}"}
-            for employee_id in ids])
-        invitations = dict(db.session.execute(sa.select(Invitation.employee_id, Invitation.id)).all())
-        text = event.current_text
-        signed = [employee_id for i, employee_id in enumerate(ids) if i % 5 < 3]
-        window = 8 * 3600
-        db.session.execute(sa.insert(Signature), [
-            {"event_id": event.id, "employee_id": employee_id, "invitation_id": invitations[employee_id],
-             "text_id": text.id, "text_sha256": text.sha256, "typed_name": "Bench", "signature_png": b"png",
-             "is_attended": i % 3 != 0, "signed_dt": now - timedelta(seconds=(i * 7) % window),
-             "client_ip": "10.0.0.1", "user_agent": "bench"} for i, employee_id in enumerate(signed)])
-        signatures = db.session.scalars(sa.select(Signature.id).order_by(Signature.id)).all()
-        db.session.execute(sa.insert(Certificate), [
-            {"signature_id": signature_id, "code": f"B{signature_id:08d}", "token": "x", "kid": "bench"}
-            for signature_id in signatures])
-        for email, role, agency in ((SUPER_EMAIL, Role.SUPER_ADMIN, None), (AGENCY_EMAIL, Role.AGENCY_ADMIN, rows[1])):
-            staff = Staff(email=email, name="Bench", role=role, agency_id=agency.id if agency else None)
-            staff.set_password(PASSWORD)
-            db.session.add(staff)
+        event = datasets.open_event("Deklarasi Netralitas ASN Pilkada Bench", "bench-dashboard", now - timedelta(hours=8),
+                                    now + timedelta(hours=4))
+        datasets.insert_signed_population(event, [row.id for row in rows], employees, signed_within=timedelta(hours=8))
+        datasets.add_staff(SUPER_EMAIL, PASSWORD, Role.SUPER_ADMIN)
+        datasets.add_staff(AGENCY_EMAIL, PASSWORD, Role.AGENCY_ADMIN, rows[1])
         db.session.commit()
-        # Planner statistics, as autovacuum gives a live database; without them the fresh tables look empty.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("ANALYZE"))
+        datasets.analyze()
         db.session.remove()
 
 

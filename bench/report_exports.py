@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,76 +30,33 @@ EXPORTS = (("status CSV", "pegawai.csv"), ("status XLSX", "pegawai.xlsx"), ("tab
            ("recap PDF (all levels)", "rekapitulasi.pdf?rinci=1"))
 
 
+def tree_shape(count: int) -> list[tuple[int, int]]:
+    """(depth, parent index) per agency: a government, count/1000 OPDs, and units below them (count/100 in all)."""
+    opds, units = max(count // 1000, 1), max(count // 100, 1)
+    return [(0, -1)] + [(1, 0)] * opds + [(2, 1 + n % opds) for n in range(opds, units)]
+
+
 def seed(count: int) -> None:
     """Agencies, employees, an open event, invitations, signatures and certificates, inserted in bulk."""
-    import sqlalchemy as sa
+    import datasets
 
     from netralitas import create_app
-    from netralitas.auth.models import Role, Staff
-    from netralitas.certificates.models import Certificate
+    from netralitas.auth.models import Role
     from netralitas.db import utcnow
-    from netralitas.events import services as events
-    from netralitas.events.models import ElectionKind, EventStatus, Invitation
     from netralitas.extensions import db
-    from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
-    from netralitas.signing.models import Signature
 
     app = create_app()
     with app.app_context():
         db.create_all()
-        root = Agency(code="KAB", name="Pemerintah Kabupaten Bench", kind=AgencyKind.PEMERINTAH, path="", depth=0)
-        db.session.add(root)
-        db.session.flush()
-        root.path = f"/{root.id}/"
-        opds, units = max(count // 1000, 1), max(count // 100, 1)
-        agencies = []
-        for n in range(units):
-            level = 1 if n < opds else 2
-            parent = root if level == 1 else agencies[n % opds]
-            agency = Agency(code=f"KAB.{n:04d}", name=f"{'Dinas' if level == 1 else 'Unit'} Bench {n} Wédari",
-                            kind=AgencyKind.DINAS if level == 1 else AgencyKind.UNIT, parent_id=parent.id, path="",
-                            depth=level)
-            db.session.add(agency)
-            db.session.flush()
-            agency.path = f"{parent.path}{agency.id}/"
-            agencies.append(agency)
-        staff = Staff(email=EMAIL, name="Bench", role=Role.SUPER_ADMIN)
-        staff.set_password(PASSWORD)
-        db.session.add(staff)
-        event = events.create_event("bench", name="Deklarasi Netralitas ASN Bench", slug="bench",
-                                    election_kind=ElectionKind.PILKADA, opens_dt=utcnow() - timedelta(hours=1),
-                                    closes_dt=utcnow() + timedelta(days=1))
-        events.set_status("bench", event, EventStatus.OPEN)
-        db.session.flush()
-        categories = list(Category)
-        db.session.execute(sa.insert(Employee), [
-            {"name": f"Pegawai Bench {i} Nur'aini", "name_search": f"pegawai bench {i} nur'aini",
-             "category": categories[i % len(categories)], "nip": f"198001012005{i:06d}" if i % 2 == 0 else None,
-             "nik": f"3273{i:012d}", "birth_date": date(1980, 1, 1), "agency_id": agencies[i % units].id}
-            for i in range(count)])
-        ids = list(db.session.scalars(sa.select(Employee.id).order_by(Employee.id)))
-        db.session.execute(sa.insert(Invitation), [
-            {"event_id": event.id, "employee_id": employee_id, "generation": 0, "code_digest": f"{employee_id:064d}"}
-            for employee_id in ids])
-        invitations = dict(db.session.execute(sa.select(Invitation.employee_id, Invitation.id)).all())
-        text = event.current_text
-        now = utcnow()
-        signed = [employee_id for i, employee_id in enumerate(ids) if i % 5 < 3]
-        db.session.execute(sa.insert(Signature), [
-            {"event_id": event.id, "employee_id": employee_id, "invitation_id": invitations[employee_id],
-             "text_id": text.id, "text_sha256": text.sha256, "typed_name": "Bench", "signature_png": b"png",
-             "is_attended": i % 2 == 0, "signed_dt": now - timedelta(seconds=i), "client_ip": "10.0.0.1",
-             "user_agent": "bench"} for i, employee_id in enumerate(signed)])
-        signatures = db.session.scalars(sa.select(Signature.id).order_by(Signature.id)).all()
-        db.session.execute(sa.insert(Certificate), [
-            {"signature_id": signature_id, "code": f"B{signature_id:08d}", "token": "x", "kid": "bench"}
-            for signature_id in signatures])
+        agencies = datasets.insert_tree(tree_shape(count))
+        datasets.add_staff(EMAIL, PASSWORD, Role.SUPER_ADMIN)
+        event = datasets.open_event("Deklarasi Netralitas ASN Bench", "bench", utcnow() - timedelta(hours=1),
+                                    utcnow() + timedelta(days=1))
+        # Employees work in the OPDs and units, not in the government itself.
+        datasets.insert_signed_population(event, [agency.id for agency in agencies[1:]], count,
+                                          signed_within=timedelta(hours=1))
         db.session.commit()
-        # Fresh planner statistics, as a live database has them (autovacuum). Without them PostgreSQL takes the
-        # just-loaded tables for nearly empty and joins every employee to all signatures in a nested loop
-        # (measured: 18 s for the first 2,000 of 100,000 rows).
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("ANALYZE"))
+        datasets.analyze()
 
 
 def export(path: str) -> dict:
