@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +23,7 @@ from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.events.services import required_clause
 from netralitas.extensions import db
 from netralitas.invitations.services import find_by_code
-from netralitas.masterdata.models import Agency, Employee
+from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.signing.models import Signature
 
 EVENT_STATE_MESSAGES = {
@@ -77,11 +78,8 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
     if invitation.event_id != event.id:
         raise SigningError("Kode undangan ini untuk acara lain.", "code")
     # One query for the employee, whether they signed already and whether they must sign.
-    live = sa.select(Signature.id).where(Signature.live_in(event.id), Signature.employee_id == Employee.id) \
-        .correlate(Employee).scalar_subquery()
-    employee = db.session.execute(
-        sa.select(Employee.id, Employee.birth_date, live.label("signed_id"), required_clause(event).label("is_required"))
-        .join(Agency, Employee.agency_id == Agency.id).where(Employee.id == invitation.employee_id)).one()
+    employee = db.session.execute(_access_query(tuple(event.categories), tuple(a.path for a in event.agencies)),
+                                  {"event_id": event.id, "employee_id": invitation.employee_id}).one()
     already_signed = employee.signed_id is not None
     if not already_signed:  # a signer may come back for their certificate after the window
         check_event_open(event, now)
@@ -98,6 +96,16 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
                                "atau kosongkan untuk tanda tangan jarak jauh.", "attendance")
         is_attended = True
     return SignerAccess(invitation.id, event.id, employee.id, is_attended)
+
+
+@lru_cache(maxsize=64)
+def _access_query(categories: tuple[Category, ...], root_paths: tuple[str, ...]) -> sa.Select:
+    """verify_signer's statement for one "who must sign" rule, built once (building it cost a third of the query)."""
+    rule = SimpleNamespace(categories=categories, agencies=[SimpleNamespace(path=path) for path in root_paths])
+    live = sa.select(Signature.id).where(Signature.live_in(sa.bindparam("event_id")),
+                                         Signature.employee_id == Employee.id).correlate(Employee).scalar_subquery()
+    return (sa.select(Employee.id, Employee.birth_date, live.label("signed_id"), required_clause(rule).label("is_required"))
+            .join(Agency, Employee.agency_id == Agency.id).where(Employee.id == sa.bindparam("employee_id")))
 
 
 def check_event_open(event, now: datetime) -> None:
