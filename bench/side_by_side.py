@@ -5,6 +5,7 @@ Usage: .venv/bin/python bench/side_by_side.py [--db sqlite|postgresql] [-t 2] [-
 Prepares a fresh instance folder and database (migrations + seed-demo), starts the app and
 bench/hello_app.py under gunicorn (2 sync workers each by default), then runs wrk against
   hello          GET /hello on the bare app (the baseline)
+  healthz        GET /healthz: the app's own floor (middleware, session, logging, one SELECT 1); no target
   venue page     GET /e/<slug>, a first visit (new session + CSRF token)
   board JSON     GET /e/<slug>/board.json as the logged-in operator
   verify page    GET /v/<token> of a real certificate (what a scanned QR opens)
@@ -276,6 +277,7 @@ def run(args, instance: benchlib.Instance, servers: list[Server]) -> int:
     report = "bench/wrk/report.lua"
     hello_url = f"http://127.0.0.1:{args.port + 1}/hello"
     gets = [("hello", hello_url, hello, ()),
+            ("healthz (floor)", f"{base}/healthz", netralitas, ()),
             ("venue page", f"{base}/e/{DEMO_SLUG}", netralitas, ()),
             ("board JSON", f"{base}/e/{DEMO_SLUG}/board.json", netralitas, (operator_cookie,)),
             ("verify page", f"{base}/v/{any_certificate_token(app)}", netralitas, ())]
