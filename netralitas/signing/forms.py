@@ -31,7 +31,8 @@ class DeclarationForm(FlaskForm):
 
     typed_name = StringField(_l("Ketik nama lengkap Anda"), validators=[
         DataRequired(_l("Ketik nama lengkap Anda.")), Length(max=200)], render_kw={"autocomplete": "name"})
-    signature = HiddenField(validators=[Length(max=400_000)])
+    signature = HiddenField(validators=[Length(max=400_000, message=_l(
+        "Gambar tanda tangan terlalu besar. Ulangi tanda tangan lalu kirim lagi."))])
     submit = SubmitField(_l("Tanda tangani deklarasi"))
 
     def signature_png(self) -> bytes:
