@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
@@ -115,9 +117,9 @@ def _lookup(key: tuple, load) -> CachedEvent | None:
 
 
 def _load(condition) -> CachedEvent | None:
-    import sqlalchemy as sa
-
-    event = db.session.scalar(sa.select(Event).where(condition))
+    # populate_existing: the copy must come from the database, not from an instance this session loaded earlier.
+    query = sa.select(Event).where(condition).options(so.selectinload(Event.texts), so.selectinload(Event.agencies))
+    event = db.session.scalar(query.execution_options(populate_existing=True))
     return None if event is None else snapshot(event)
 
 
