@@ -68,6 +68,7 @@ def test_phone_signer_full_flow(live_app, page_factory):
     assert page.get_by_text("Ni Luh Putu Wédari").first.is_visible()
 
     # Submitting without drawing is stopped in the page, nothing is sent.
+    assert not page.locator("#pad-empty").is_visible()  # no error before the signer has done anything
     for index in range(1, points + 1):
         page.check(f"input[name=point][value='{index}']")
     page.fill("input[name=typed_name]", "Ni Luh Putu Wedari")
@@ -75,6 +76,7 @@ def test_phone_signer_full_flow(live_app, page_factory):
     assert page.locator("#pad-empty").is_visible()
 
     _draw(page, "#pad")
+    assert not page.locator("#pad-empty").is_visible()  # drawing clears the message
     screenshot(page, "signer-2-declaration-phone")
     page.click("#submit")
     page.wait_for_url(f"{base_url}/e/{slug}/selesai")
