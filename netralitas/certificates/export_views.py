@@ -11,7 +11,7 @@ from netralitas.certificates import exports
 from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.invitations.exports import Selection, select_for
-from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.scope import get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("certificate_exports", __name__, url_prefix="/admin/acara")
@@ -53,8 +53,7 @@ def export_zip(event_id: int):
 
 def _selection(event: Event) -> Selection:
     """The unit asked for (404 when outside the staff member's scope), or the whole scope."""
-    unit_id = request.args.get("unit", 0, type=int)
-    unit = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    unit = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
     return select_for(current_user, event, unit)
 
 

@@ -20,7 +20,7 @@ from netralitas.invitations import exports, services, slips
 from netralitas.invitations import helpdesk as desk
 from netralitas.invitations.forms import ReissueForm
 from netralitas.masterdata.models import Employee
-from netralitas.masterdata.scope import get_agency_in_scope, get_employee_in_scope
+from netralitas.masterdata.scope import get_employee_in_scope, get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
 
 bp = Blueprint("invitations", __name__, url_prefix="/admin/acara")
@@ -122,8 +122,7 @@ def slip_pdf(event_id: int, employee_id: int):
 
 def _selection(event: Event) -> exports.Selection:
     """The unit (404 when outside the staff member's scope) and filter asked for in the query string."""
-    unit_id = request.args.get("unit", 0, type=int)
-    unit = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    unit = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
     return exports.select_for(current_user, event, unit, unsigned_only=request.args.get("belum") == "1")
 
 

@@ -43,6 +43,11 @@ def get_agency_in_scope(staff: Staff, agency_id: int) -> Agency:
     return agency
 
 
+def get_unit_in_scope(staff: Staff, unit_id: int | None) -> Agency | None:
+    """The unit a page is narrowed to (?unit=): None (the whole scope) without an id, else as get_agency_in_scope."""
+    return get_agency_in_scope(staff, unit_id) if unit_id else None
+
+
 def get_employee_in_scope(staff: Staff, employee_id: int) -> Employee:
     """The employee if this staff member may see them, else a 404."""
     employee = db.session.scalar(sa.select(Employee).where(Employee.id == employee_id, employee_scope(staff)))

@@ -15,7 +15,7 @@ from netralitas.events.services import event_status_now
 from netralitas.extensions import db
 from netralitas.masterdata.forms import ConfirmForm
 from netralitas.masterdata.models import Agency
-from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.scope import get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
 from netralitas.reminders import email, services
 
@@ -90,8 +90,7 @@ def send_email(event_id: int):
 
 def _unit() -> Agency | None:
     """The unit asked for in ?unit= (404 when outside the staff member's scope), or None for the whole scope."""
-    unit_id = request.args.get("unit", 0, type=int)
-    return get_agency_in_scope(current_user, unit_id) if unit_id else None
+    return get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
 
 
 def _unit_choice(unit: Agency | None) -> int:

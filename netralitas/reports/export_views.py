@@ -21,12 +21,12 @@ from netralitas.core.timezones import utc_to_local
 from netralitas.db import utcnow
 from netralitas.events.models import Event
 from netralitas.extensions import db
-from netralitas.masterdata.models import Agency, Category
-from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.models import Agency
+from netralitas.masterdata.scope import get_unit_in_scope
 from netralitas.reports import exports
 from netralitas.reports.completion import completion
 from netralitas.reports.recap_pdf import recap_of, render_recap
-from netralitas.reports.statuses import SignStatus
+from netralitas.reports.statuses import StatusFilter
 
 bp = Blueprint("report_exports", __name__, url_prefix="/admin/acara")
 
@@ -40,9 +40,7 @@ def status_list(event_id: int, file_format: str):
     """Who in the scope has signed (when, where, which certificate) and who has not; the drill-down's filters apply."""
     event = db.get_or_404(Event, event_id)
     unit = _unit()
-    wanted = exports.StatusFilter(status=_choice(SignStatus, request.args.get("status")),
-                                  category=_choice(Category, request.args.get("kategori")),
-                                  search=(request.args.get("q") or "").strip()[:100])
+    wanted = StatusFilter.from_args(request.args)
     query = exports.status_query(event, current_user, unit, wanted)
     tz_name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     name = _file_name("status", event, unit, file_format, wanted.status.value if wanted.status else "")
@@ -97,16 +95,8 @@ def recap_pdf(event_id: int):
 
 def _unit() -> Agency | None:
     """The unit asked for with ?unit= (404 when outside the staff member's scope), or None for the whole scope."""
-    unit_id = request.args.get("unit", 0, type=int)
-    return get_agency_in_scope(current_user, unit_id) if unit_id else None
+    return get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
 
-
-def _choice(kind, value: str | None):
-    """The enum member whose value is given, else None (as the drill-down page: an unknown filter is ignored)."""
-    try:
-        return kind(value) if value else None
-    except ValueError:
-        return None
 
 
 def _file_name(kind: str, event: Event, unit: Agency | None, extension: str, suffix: str = "") -> str:

@@ -14,7 +14,6 @@ SpreadsheetML by hand; write-only mode keeps memory flat instead and the file is
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.reports.completion import Completion, Counts
-from netralitas.reports.statuses import SignStatus, employee_statuses
+from netralitas.reports.statuses import StatusFilter, employee_statuses
 from netralitas.signing.models import Signature
 
 if TYPE_CHECKING:
@@ -50,19 +49,6 @@ STATUS_WIDTHS = (16, 40, 36, 21, 19, 11, 8, 22, 10, 19)
 #: What the status list selects from employee_statuses(), in export order.
 _STATUS_FIELDS = (Agency.code, Agency.name, Employee.name, Employee.nip, Employee.nik, Employee.category,
                   Signature.signed_dt, Signature.is_attended, Certificate.code)
-
-
-@dataclass(frozen=True)
-class StatusFilter:
-    """Which employees of the scope the status list holds (the drill-down page's filters)."""
-
-    status: SignStatus | None = None
-    category: Category | None = None
-    search: str = ""
-
-    def as_data(self) -> dict[str, str | None]:
-        return {"status": self.status.value if self.status else None,
-                "category": self.category.value if self.category else None, "search": self.search or None}
 
 
 # --- the per-employee status list ----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -22,6 +24,37 @@ class SignStatus(enum.StrEnum):
 
     SIGNED = "sudah"
     UNSIGNED = "belum"
+
+
+#: Longest search term taken from a query string (SQLite refuses LIKE patterns over 50,000 bytes).
+SEARCH_MAX_CHARS = 100
+
+
+def choice(kind: type[enum.Enum], value: str | None):
+    """The member of `kind` whose value is given, else None: an unknown filter value is ignored, never an error."""
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """Which employees of the scope the status list holds (the drill-down page's filters, also used by its exports)."""
+
+    status: SignStatus | None = None
+    category: Category | None = None
+    search: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> StatusFilter:
+        """The filters of a query string: ?status=sudah|belum, ?kategori=PNS…, ?q=name/NIP/NIK."""
+        return cls(status=choice(SignStatus, args.get("status")), category=choice(Category, args.get("kategori")),
+                   search=(args.get("q") or "").strip()[:SEARCH_MAX_CHARS])
+
+    def as_data(self) -> dict[str, str | None]:
+        return {"status": self.status.value if self.status else None,
+                "category": self.category.value if self.category else None, "search": self.search or None}
 
 
 def employee_statuses(event: Event, staff: Staff, *, root: Agency | None = None, status: SignStatus | None = None,

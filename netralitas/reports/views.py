@@ -12,10 +12,10 @@ from netralitas.core.numbers import NumberFormat
 from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.masterdata.models import Category
-from netralitas.masterdata.scope import get_agency_in_scope
+from netralitas.masterdata.scope import get_agency_in_scope, get_unit_in_scope
 from netralitas.reports import dashboard
 from netralitas.reports.completion import Completion, Counts, completion
-from netralitas.reports.statuses import SignStatus, employee_statuses
+from netralitas.reports.statuses import SignStatus, StatusFilter, choice, employee_statuses
 from netralitas.reports.timeline import Granularity, signature_timeline
 
 bp = Blueprint("reports", __name__, url_prefix="/admin")
@@ -35,13 +35,12 @@ def index():
 @roles_required(*ALL_STAFF)
 def event_dashboard(event_id: int):
     event = db.get_or_404(Event, event_id)
-    unit_id = request.args.get("unit", 0, type=int)
-    root = get_agency_in_scope(current_user, unit_id) if unit_id else None
+    root = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
     result = completion(event, current_user, root)
     sort_key, descending = dashboard.parse_sort(request.args.get("sort"))
     dashboard.sort_tree(result, sort_key, descending)
     tz_name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
-    granularity = _choice(Granularity, request.args.get("grafik"))
+    granularity = choice(Granularity, request.args.get("grafik"))
     timeline = signature_timeline(event, current_user, granularity=granularity, root=root, tz_name=tz_name)
     charts = dashboard.timeline_charts(timeline, tz_name) if timeline.total else None
     return render_template(
@@ -57,10 +56,8 @@ def agency_status(event_id: int, agency_id: int | None = None):
     """Who in an agency's subtree (or the whole scope) has signed, when, with which certificate; or not yet."""
     event = db.get_or_404(Event, event_id)
     agency = get_agency_in_scope(current_user, agency_id) if agency_id is not None else None
-    args = request.args
-    status = _choice(SignStatus, args.get("status"))
-    category = _choice(Category, args.get("kategori"))
-    q = (args.get("q") or "").strip()[:100]
+    wanted = StatusFilter.from_args(request.args)
+    status, category, q = wanted.status, wanted.category, wanted.search
     query = employee_statuses(event, current_user, root=agency, status=status, category=category, search=q)
     result = completion(event, current_user, agency)
     totals = result.total
@@ -91,10 +88,3 @@ class _RowPagination(SelectPagination):
         known = self._query_args.get("known_total")
         return known if known is not None else super()._query_count()
 
-
-def _choice(kind, value: str | None):
-    """The enum member whose value is given, else None (an unknown filter is ignored, never an error)."""
-    try:
-        return kind(value) if value else None
-    except ValueError:
-        return None
