@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
+from flask_babel import get_translations
+from flask_limiter import Limiter
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
+from netralitas.core.sessions import CookieSessions
 from netralitas.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 
@@ -31,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_object(Config(instance_path))
     app.config.update(config or {})
+    app.session_interface = CookieSessions()
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -64,12 +68,55 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    drop_app_wide_limit_check(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "netralitas" / "translations"))
+    install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' _() and ngettext() with the catalog looked up once per locale, not through Flask-Babel each time.
+
+    Flask-Babel's callables find the domain, the locale and the catalog on every call (~8 µs; a signer page has
+    a dozen or more strings). These ask only for the current locale (so force_locale still applies) and keep the
+    catalog per locale, as Flask-Babel's own cache does.
+    """
+    from netralitas.core.formatting import active_locale
+
+    catalogs: dict = {}
+
+    def catalog():
+        locale = active_locale()
+        found = catalogs.get(locale)
+        if found is None:
+            found = catalogs[locale] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def drop_app_wide_limit_check(app: Flask) -> None:
+    """Remove Flask-Limiter's before-request hook when it has nothing to check.
+
+    The hook applies default and application-wide limits. This app has none: every limit is a decorator on its
+    view (sign-in, signer codes, /cek, the API), which checks its own limits, and failures are counted after the
+    response as before. The hook would still resolve limits on every request (~10 % of a board poll).
+    """
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    hooks[:] = [hook for hook in hooks if getattr(hook, "__func__", None) is not Limiter._check_request_limit]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -144,11 +191,11 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers and body checks on every request, and the template context shared by all pages."""
     from netralitas.auth.access import EXPORTERS, MANAGERS, RUNNERS
     from netralitas.core.formatting import register_template_filters
-    from netralitas.core.security import apply_security_headers, refuse_json_form_posts, refuse_nul_characters
+    from netralitas.core.security import SecurityHeaders, refuse_json_form_posts, refuse_nul_characters
     from netralitas.ops.logging import init_request_logging
 
     init_request_logging(app)  # one JSON line per request on the `netralitas.request` logger
-    app.after_request(apply_security_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     app.before_request(refuse_json_form_posts)
     app.before_request(refuse_nul_characters)
     register_template_filters(app)

@@ -259,3 +259,32 @@ def test_passwords_are_hashed_with_scrypt(app):
     assert "sandi-yang-kuat-1" not in staff.password_hash
     assert staff.check_password("sandi-yang-kuat-1")
     assert not staff.check_password("sandi-yang-salah-1")
+
+
+def test_no_app_wide_rate_limit_hook_but_view_limits_hold(app):
+    """Every limit is a view decorator, so Flask-Limiter's before-request hook (app-wide limits) is removed."""
+    from flask_limiter import Limiter
+
+    hooks = app.before_request_funcs.get(None, [])
+    assert not [hook for hook in hooks if getattr(hook, "__func__", None) is Limiter._check_request_limit]
+    assert hooks, "the app's own before-request checks stay"
+
+
+def test_session_serializer_is_built_once_per_secret_key(app):
+    """CookieSessions keeps the cookie serializer, and a new SECRET_KEY still invalidates old cookies."""
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    cookie = first.dumps({"lang": "en"})
+    old_key = app.secret_key
+    try:
+        app.secret_key = "another-key"
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not first
+        with pytest.raises(Exception, match="Signature"):
+            rotated.loads(cookie)
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]  # Flask's key rotation: old cookies accepted again
+        assert interface.get_signing_serializer(app).loads(cookie) == {"lang": "en"}
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []

@@ -1,4 +1,6 @@
 """Landing page: public welcome, or the staff overview once signed in."""
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
@@ -25,13 +27,24 @@ def index():
 
 @bp.app_context_processor
 def inject_navigation():
-    """Menu entries for the signed-in staff member's role."""
+    """Menu entries for the signed-in staff member's role (the list is built once; labels translate when shown)."""
+
+    def nav_items():
+        if not current_user.is_authenticated:
+            return []
+        return [item for item in _menu() if current_user.role in item[2]]
+
+    return {"nav_items": nav_items}
+
+
+@cache
+def _menu() -> list[tuple]:
     from flask_babel import lazy_gettext as _l
 
     from netralitas.auth.models import Role
 
     everyone = tuple(Role)
-    items = [
+    return [
         ("home.index", _l("Beranda"), everyone),
         ("events.event_list", _l("Acara"), everyone),
         ("reports.index", _l("Rekap"), everyone),
@@ -42,10 +55,3 @@ def inject_navigation():
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),
         ("audit.entry_list", _l("Log audit"), (Role.SUPER_ADMIN,)),
     ]
-
-    def nav_items():
-        if not current_user.is_authenticated:
-            return []
-        return [item for item in items if current_user.role in item[2]]
-
-    return {"nav_items": nav_items}

@@ -194,6 +194,7 @@ def employee_toggle(employee_id: int):
     return render_template("masterdata/employee_toggle.html", form=form, employee=employee)
 
 
-@bp.app_context_processor
-def inject_kinds():
-    return {"agency_kinds": list(AgencyKind)}
+@bp.record_once
+def _agency_kinds_for_templates(state) -> None:
+    """A template global, not a context processor: the list never changes, so no render needs to build it."""
+    state.app.jinja_env.globals["agency_kinds"] = list(AgencyKind)
