@@ -1,6 +1,9 @@
 """Operations on events and their declaration texts; each writes an audit entry, the caller commits."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -21,6 +24,22 @@ if TYPE_CHECKING:
     from netralitas.auth.models import Staff
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def board_pass(event) -> str:
+    """The key the board page polls its JSON with: 128 bits derived from the event's own attendance secret.
+
+    A projector keeps showing the count and the attendance code for hours; with this key in its polling URL it
+    does not depend on the operator's sign-in (which may expire mid-event) and each poll skips loading the staff
+    account. Only a signed-in runner sees the board page, so only they learn the key.
+    """
+    digest = hmac.new(event.attendance_secret.encode(), f"board:{event.id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+def is_board_pass(event, given: str | None) -> bool:
+    """Whether `given` is this event's board key (constant-time comparison)."""
+    return bool(given) and hmac.compare_digest(given.encode(), board_pass(event).encode())
 
 
 class EventError(ValueError):

@@ -167,13 +167,28 @@ def change_status(event_id: int, action: str):
 def board(slug: str):
     event = event_cache.event_by_slug(slug) or abort(404)
     venue_url = public_url(current_app.config["PUBLIC_BASE_URL"], f"/e/{event.slug}")
-    return render_template("events/board.html", event=event, venue_url=venue_url, venue_qr=qr_svg(venue_url))
+    return render_template("events/board.html", event=event, venue_url=venue_url, venue_qr=qr_svg(venue_url),
+                           board_pass=services.board_pass(event))
 
 
 @bp.route("/e/<slug>/board.json")
-@roles_required(*RUNNERS)
 def board_json(slug: str):
+    """The board's counts and attendance code: for the board page's key (`?k=`) or a signed-in runner."""
     event = event_cache.event_by_slug(slug) or abort(404)
+    if services.is_board_pass(event, request.args.get("k")):
+        return _board_response(event)
+    return _board_json_for_staff(event)
+
+
+@roles_required(*RUNNERS)
+def _board_json_for_staff(event):
+    return _board_response(event)
+
+
+board_json.allowed_roles = _board_json_for_staff.allowed_roles  # the key aside, the same people as the board
+
+
+def _board_response(event):
     now = utcnow()
     second = int(now.timestamp())
     # Every screen polling within the same second gets the same bytes: the attendance code and its countdown

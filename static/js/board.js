@@ -33,7 +33,8 @@
   }
 
   function poll() {
-    fetch(source, { credentials: "same-origin", cache: "no-store" })
+    // The URL carries the board key: no cookie needed (cheaper polls, and the board outlives the sign-in).
+    fetch(source, { credentials: "omit", cache: "no-store" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) { render(data); document.getElementById("stale").hidden = true; })
       .catch(function () { document.getElementById("stale").hidden = false; })

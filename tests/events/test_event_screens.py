@@ -1,9 +1,14 @@
 """Operator screens: create, edit, text versions with preview, open/close with confirmation, board."""
 from __future__ import annotations
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import sqlalchemy as sa
 
 from netralitas.auth.models import Role
+from netralitas.events import services as events
 from netralitas.events.models import DeclarationText, Event, EventStatus
 from netralitas.events.texts import DEFAULT_POINTS
 from netralitas.extensions import db
@@ -129,3 +134,27 @@ def test_board_json_counts_and_attendance_code(client, make_staff, login_as, inv
 def test_board_is_not_public(client, invited):
     assert client.get(f"/e/{invited.event.slug}/board.json").status_code == 302
     assert client.get(f"/e/{invited.event.slug}/board").status_code == 302
+
+
+def _board_source(client, slug: str) -> str:
+    page = client.get(f"/e/{slug}/board").text
+    return html.unescape(re.search(r'data-source="([^"]+)"', page).group(1))
+
+
+def test_board_polls_with_its_key_and_keeps_working_after_sign_out(app, client, make_staff, login_as, invited,
+                                                                  make_event):
+    _operator(make_staff, login_as)
+    source = _board_source(client, invited.event.slug)
+    key = parse_qs(urlsplit(source).query)["k"][0]
+    assert len(key) == 22 and key == events.board_pass(invited.event)
+    client.post("/keluar")  # the operator signs out; the projector goes on polling
+    stranger = app.test_client()
+    data = stranger.get(source).get_json()
+    assert data["event"] == invited.event.slug and len(data["attendance_code"]) == 4
+    # A wrong, truncated or other event's key is no key: sign in first.
+    other = make_event(slug="acara-lain")
+    path = f"/e/{invited.event.slug}/board.json"
+    for wrong in (key[:-1] + ("A" if key[-1] != "A" else "B"), key[:10], "", events.board_pass(other)):
+        assert stranger.get(path, query_string={"k": wrong}).status_code == 302, wrong
+    assert stranger.get(f"/e/{other.slug}/board.json", query_string={"k": key}).status_code == 302
+    assert "Set-Cookie" not in stranger.get(source).headers  # no session is started for a poll
