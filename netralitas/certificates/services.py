@@ -18,6 +18,7 @@ from netralitas.certificates import keys as key_files
 from netralitas.certificates.models import Certificate
 from netralitas.certificates.tokens import TokenError, sign_token, verify_token
 from netralitas.core import codes
+from netralitas.core.sql import INSERTS
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
 from netralitas.events.models import Event
@@ -138,30 +139,31 @@ class IssuedCertificate:
 def issue_certificate(signature_id: int) -> IssuedCertificate:
     """Write the signature's certificate in the caller's transaction (same commit as the signature).
 
-    A Core INSERT on the session's connection: on every signature it costs a third of an ORM add + flush.
+    One Core INSERT on the session's connection (a third of the CPU of an ORM add + flush) that skips a code
+    already taken (ON CONFLICT (code) DO NOTHING) instead of asking first: a clash, about one in 10^13 draws
+    with a million certificates, just draws again.
     """
     kid, private = current_signing_key()
     issued = utcnow().replace(microsecond=0)
-    code = _free_code()
-    values = {"signature_id": signature_id, "code": code, "kid": kid, "issued_dt": issued,
-              "token": sign_token(code, issued, kid, private)}
-    result = db.session.connection().execute(Certificate.__table__.insert(), values)
-    return IssuedCertificate(id=result.inserted_primary_key[0], **values)
-
-
-@cache
-def _code_taken_query() -> sa.Select:
-    return sa.select(Certificate.id).where(Certificate.code == sa.bindparam("code"))
-
-
-def _free_code() -> str:
+    connection = db.session.connection()
+    insert = _insert_unless_code_taken(connection.dialect.name)
     for _ in range(50):
         code = codes.with_check(codes.random_code(CODE_BODY_LENGTH))
         if code[-1] not in codes.ALPHABET:
             continue  # keep printed codes alphanumeric: skip bodies whose check is one of * ~ $ = U
-        if db.session.execute(_code_taken_query(), {"code": code}).first() is None:
-            return code
+        values = {"signature_id": signature_id, "code": code, "kid": kid, "issued_dt": issued,
+                  "token": sign_token(code, issued, kid, private)}
+        certificate_id = connection.execute(insert, values).scalar()
+        if certificate_id is not None:
+            return IssuedCertificate(id=certificate_id, **values)
     raise RuntimeError("could not draw a free certificate code")
+
+
+@cache
+def _insert_unless_code_taken(dialect: str):
+    table = Certificate.__table__
+    return (INSERTS[dialect](table).on_conflict_do_nothing(index_elements=[table.c.code])
+            .returning(table.c.id))
 
 
 def find_by_code(code: str) -> Certificate | None:
@@ -171,7 +173,8 @@ def find_by_code(code: str) -> Certificate | None:
 
 def find_public_record(code: str) -> PublicRecord | None:
     """The public record of the certificate with this stored code: one row, no ORM objects."""
-    row = db.session.execute(_public_record_query(), {"code": code}).one_or_none()
+    # Core execution on the session's connection: plain columns need none of the ORM's result machinery.
+    row = db.session.connection().execute(_public_record_query(), {"code": code}).one_or_none()
     return None if row is None else PublicRecord(**row._mapping)
 
 

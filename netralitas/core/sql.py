@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 T = TypeVar("T")
 
-#: The dialect INSERT constructs that offer ON CONFLICT DO NOTHING (both supported databases do).
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+#: The dialect INSERT constructs that offer ON CONFLICT DO NOTHING (both supported databases do), by dialect name.
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def insert_on_conflict(session: Session | scoped_session, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into table for the session's database, with `.on_conflict_do_nothing()` available."""
-    return _INSERTS[session.get_bind().dialect.name](table)
+    return INSERTS[session.get_bind().dialect.name](table)
 
 
 def commit_retrying_once(session: Session | scoped_session, work: Callable[[], T]) -> T:

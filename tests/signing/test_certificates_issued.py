@@ -47,6 +47,21 @@ def test_no_signature_without_certificate_when_signing_fails(app, invited, monke
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Signature)) == 0
 
 
+def test_a_code_already_taken_is_drawn_again(invited, make_employee, sign_for, monkeypatch):
+    """The INSERT skips a taken code (ON CONFLICT DO NOTHING) and the same transaction goes on with a new one."""
+    from netralitas.core import codes
+
+    first = _sign(invited).certificate
+    fresh = next(body for body in ("7K2QM9XP", "7K2QM9XQ", "7K2QM9XR") if codes.with_check(body)[-1] in codes.ALPHABET)
+    draws = [first.code[:-1], fresh]
+    monkeypatch.setattr(codes, "random_code", lambda length: draws.pop(0))
+    second = sign_for(invited.event, make_employee(invited.employee.agency, name="Budi Santoso")).certificate
+    assert draws == []  # both drawn: the taken one was skipped
+    assert second.code == codes.with_check(fresh) != first.code
+    assert verify_token(second.token, certificates.published_keys()).code == second.code
+    assert verify_chain().is_intact
+
+
 def test_done_page_shows_the_certificate(client, invited):
     client.post(f"/e/{invited.event.slug}", data={"code": invited.code, "birth_date": invited.birth})
     client.post(f"/e/{invited.event.slug}/deklarasi", data=invited.declaration())
