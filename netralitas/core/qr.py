@@ -15,8 +15,23 @@ def _build(data: str, *, box_size: int = 10, border: int = 4, mask_pattern: int 
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border,
                        mask_pattern=mask_pattern, image_factory=image_factory)
     qr.add_data(data)
-    qr.make(fit=True)
+    # The version the library fits depends only on each data segment's mode and length, and finding it writes the
+    # whole payload into a bit buffer once or twice more: remember it per shape (every certificate URL has one).
+    shape = (tuple((chunk.mode, len(chunk)) for chunk in qr.data_list), qr.error_correction)
+    version = _fitted_versions.get(shape)
+    if version is None:
+        qr.make(fit=True)
+        if len(_fitted_versions) >= 256:
+            _fitted_versions.clear()
+        _fitted_versions[shape] = qr.version
+    else:
+        qr.version = version
+        qr.make(fit=False)
     return qr
+
+
+#: (segment modes and lengths, error correction) -> the version qrcode's best_fit() chose for them.
+_fitted_versions: dict[tuple, int] = {}
 
 
 def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
