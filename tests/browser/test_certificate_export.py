@@ -5,6 +5,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from netralitas.auth.models import Role
 from netralitas.auth.services import create_staff
@@ -59,7 +60,7 @@ def test_zip_download_shows_progress_and_saves_the_file(live_app, page_factory, 
     with page.expect_download() as download_info:
         page.click("#zip-download")
     download = download_info.value
-    page.wait_for_function("document.getElementById('zip-status').textContent.indexOf('Selesai') === 0")
+    expect(page.locator("#zip-status")).to_contain_text("Selesai", timeout=30_000)
     assert page.locator("#zip-status").inner_text() == "Selesai: 3 sertifikat. Berkas ZIP sudah disimpan."
     assert page.locator("#zip-bar").get_attribute("max") == "3"
     screenshot(page, "certificate-export-done")

@@ -166,4 +166,5 @@ def decode_image(obj: PdfObject) -> Image.Image:
 def decode_qr(image: Image.Image) -> list[str]:
     import zxingcpp  # requirements-dev.txt
 
-    return [result.text for result in zxingcpp.read_barcodes(image)]
+    # QR codes only: zxing now and then also "finds" a 1-D barcode (Code 39, UPC-E…) among a QR's modules.
+    return [result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
