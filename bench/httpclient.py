@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import http.client
 import io
 import random
@@ -113,6 +114,14 @@ def login(port: int, email: str = OPERATOR_EMAIL, password: str = DEMO_PASSWORD)
     if status != 302:
         raise RuntimeError(f"login as {email} failed: HTTP {status}")
     return browser
+
+
+def board_source(page: bytes) -> str:
+    """The URL the board page polls (its data-source, with the board key), as board.js reads it."""
+    match = re.search(rb'data-source="([^"]+)"', page)
+    if match is None:
+        raise RuntimeError("no data-source on the board page")
+    return html.unescape(match.group(1).decode())
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
