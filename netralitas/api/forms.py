@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from netralitas.core.forms import AppForm
 
-class TokenForm(FlaskForm):
+
+class TokenForm(AppForm):
     """A name that tells the owner later which integration uses the token."""
 
     name = StringField(_l("Nama token"), validators=[DataRequired(_l("Nama token wajib diisi.")), Length(max=100)],

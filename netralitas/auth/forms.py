@@ -1,10 +1,10 @@
 """Forms for signing in and managing staff accounts."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from netralitas.auth.models import Role
+from netralitas.core.forms import AppForm
 
 MIN_PASSWORD_LENGTH = 10
 PASSWORD_LENGTH_MESSAGE = _l("Minimal %(n)d karakter.", n=MIN_PASSWORD_LENGTH)
@@ -17,7 +17,7 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """Staff sign-in."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Email wajib diisi.")), Length(max=200)])
@@ -26,7 +26,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Masuk"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Change one's own password; the old one is required."""
 
     old_password = PasswordField(_l("Kata sandi lama"), validators=[DataRequired(_l("Wajib diisi."))])
@@ -46,7 +46,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class StaffForm(FlaskForm):
+class StaffForm(AppForm):
     """Create or edit a staff account (super admin only)."""
 
     email = EmailField(_l("Email"), filters=[_strip], validators=[

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from netralitas.certificates.services import CODE_BODY_LENGTH, CODE_PREFIX, parse_code
 from netralitas.core.codes import CodeError, normalize
+from netralitas.core.forms import AppForm
 from netralitas.signing.models import RevocationReason
 
 #: How a revocation reason is shown, to staff and on the public verify page.
@@ -19,7 +19,7 @@ REASON_LABELS = {
 }
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(AppForm):
     """Why a certificate is revoked; the note stays internal (the public page shows the reason only)."""
 
     reason = SelectField(_l("Alasan"), choices=[(r.value, label) for r, label in REASON_LABELS.items()],
@@ -42,7 +42,7 @@ def _printed_code(form, field) -> None:
                                  "(huruf terakhir adalah huruf pemeriksa).")) from None
 
 
-class CheckCodeForm(FlaskForm):
+class CheckCodeForm(AppForm):
     """The code printed under the QR (any case; dashes, spaces and the NTR prefix optional)."""
 
     code = StringField(_l("Kode sertifikat"),

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from netralitas.core.forms import AppForm
 from netralitas.events.models import ElectionKind
 from netralitas.events.texts import TextContent
 from netralitas.masterdata.models import Category
@@ -23,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EventForm(FlaskForm):
+class EventForm(AppForm):
     """Create or edit an event's settings."""
 
     name = StringField(_l("Nama acara"), validators=[DataRequired(_l("Nama acara wajib diisi.")), Length(max=200)])
@@ -44,7 +44,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Waktu tutup harus setelah waktu buka."))
 
 
-class TextForm(FlaskForm):
+class TextForm(AppForm):
     """The declaration text: title, preamble, one point per line, closing."""
 
     title = StringField(_l("Judul"), validators=[DataRequired(_l("Judul wajib diisi.")), Length(max=300)])

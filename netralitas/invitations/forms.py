@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from netralitas.core.forms import AppForm
 
-class ReissueForm(FlaskForm):
+
+class ReissueForm(AppForm):
     """The help desk confirms it checked the ID card and says why the old code is replaced."""
 
     sudah_cek_identitas = BooleanField(

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from netralitas.core.forms import AppForm
 from netralitas.masterdata.models import AgencyKind, Category
 from netralitas.masterdata.rules import Cleaned, clean_agency, clean_employee
 
 EMPLOYEE_FORM_COLUMNS = ("nama", "nip", "nik", "kategori", "tanggal_lahir", "jenis_kelamin", "jabatan", "no_hp", "email")
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(AppForm):
     """Create or edit an agency; the parent select moves it in the tree."""
 
     kode = StringField(_l("Kode"), validators=[DataRequired(_l("Kode wajib diisi.")), Length(max=40)])
@@ -29,7 +29,7 @@ class AgencyForm(FlaskForm):
         return cleaned
 
 
-class EmployeeForm(FlaskForm):
+class EmployeeForm(AppForm):
     """Create or edit an employee."""
 
     nama = StringField(_l("Nama lengkap"), validators=[Length(max=200)])
@@ -53,13 +53,13 @@ class EmployeeForm(FlaskForm):
         return cleaned
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """An empty form: the CSRF token plus a button, for confirmation pages."""
 
     submit = SubmitField(_l("Ya, lanjutkan"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     """Spreadsheet upload for an import preview."""
 
     file = FileField(_l("Berkas CSV atau XLSX"), validators=[FileRequired(_l("Pilih berkas terlebih dahulu."))],
@@ -67,7 +67,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Unggah dan pratinjau"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(AppForm):
     """Confirm an import after its preview."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=64)])
@@ -76,7 +76,7 @@ class ImportConfirmForm(FlaskForm):
     cancel = SubmitField(_l("Batalkan dan hapus berkas"))
 
 
-def _attach_errors(form: FlaskForm, cleaned: Cleaned) -> None:
+def _attach_errors(form: AppForm, cleaned: Cleaned) -> None:
     for column, message in cleaned.errors:
         if column in form:
             form[column].errors = [*form[column].errors, message]

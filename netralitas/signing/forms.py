@@ -5,14 +5,15 @@ import base64
 import binascii
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
+
+from netralitas.core.forms import AppForm
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
-class AccessForm(FlaskForm):
+class AccessForm(AppForm):
     """Invitation code, birth date and (at the venue) the attendance code from the big screen."""
 
     code = StringField(_l("Kode undangan"), validators=[DataRequired(_l("Masukkan kode undangan Anda.")), Length(max=40)],
@@ -26,7 +27,7 @@ class AccessForm(FlaskForm):
     submit = SubmitField(_l("Lanjut"))
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(AppForm):
     """Ticked points arrive as `point` values; the drawn signature as a PNG data URL."""
 
     typed_name = StringField(_l("Ketik nama lengkap Anda"), validators=[
