@@ -25,13 +25,15 @@ def check_signature_png(data: bytes, *, max_bytes: int, max_side: int = 2000) ->
         raise ImageError("Gambar tanda tangan harus berformat PNG")
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            kind, size = probe.format, probe.size  # read from the header; verify() leaves the image unusable
             probe.verify()  # checksums and structure, without decoding pixels
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG" or max(image.size) > max_side or min(image.size) < 20:
-                raise ImageError("Ukuran gambar tanda tangan tidak wajar")
-            if not _has_visible_ink_fast(data, image.size) and _is_blank(image):
-                raise ImageError("Tanda tangan masih kosong")
-            return image.size
+        if kind != "PNG" or max(size) > max_side or min(size) < 20:
+            raise ImageError("Ukuran gambar tanda tangan tidak wajar")
+        if not _has_visible_ink_fast(data, size):  # not sure: decode the pixels
+            with Image.open(io.BytesIO(data)) as image:
+                if _is_blank(image):
+                    raise ImageError("Tanda tangan masih kosong")
+        return size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         if isinstance(exc, ImageError):
             raise
