@@ -160,7 +160,8 @@ def sign(access: SignerAccess, *, ticked: set[int], typed_name: str, signature_p
     signature. The audit chain is locked last (by record()), so signers hold it only for the final writes.
     """
     now = now or utcnow()
-    facts = db.session.execute(_signing_facts_query(), {
+    # Core execution on the session's connection: plain columns need none of the ORM's result machinery.
+    facts = db.session.connection().execute(_signing_facts_query(), {
         "invitation_id": access.invitation_id, "event_id": access.event_id, "employee_id": access.employee_id,
     }).one_or_none()
     if facts is None:  # the invitation is gone (its event was deleted): nothing to sign
