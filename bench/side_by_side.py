@@ -11,6 +11,8 @@ bench/hello_app.py under gunicorn (2 sync workers each by default), then runs wr
   verify page    GET /v/<token> of a real certificate (what a scanned QR opens)
   signature POST POST /e/<slug>/deklarasi, every request a different verified signer's first signature
                  (~10 KB PNG, CSRF token, DB write + audit entry); checked against the database afterwards.
+  POST floor     the same bodies to bench/floor_sign_app.py: bare Flask + sqlite3 doing the same essential
+                 work without the app's layers (SQLite runs only; no target: it shows what is reachable).
 Prints req/s, p50, p99 and the ratio to hello, and PASS/FAIL against the targets
 (signature POST >= 0.20x hello, board JSON >= 0.50x hello). Exits 1 on a FAIL or a failed check.
 """
@@ -209,6 +211,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8101, help="app port; hello uses port+1")
     parser.add_argument("--signers", type=int, default=0, help="verified signers prepared for wrk (0: all left)")
     parser.add_argument("--png-bytes", type=int, default=10_000, help="size of the drawn signature PNG")
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the signature POST floor (bare Flask + sqlite3; SQLite runs only)")
     parser.add_argument("--keep", action="store_true", help="keep the instance folder and database")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -300,13 +304,47 @@ def run(args, instance: benchlib.Instance, servers: list[Server]) -> int:
                    script_args=(str(requests_file), str(args.threads)), duration=args.post_duration, pg_database=pg)
     results.append(sign)
     check = benchlib.check_database(app, instance, event.event_id)
+    floor = None
+    if args.db == "sqlite" and args.floor:
+        floor = run_floor(args, instance, servers, pool, event.points, signature, settings, env)
+        results.append(floor.result)
     # hello once more at the end: the baseline is the mean of both, and their spread shows the noise.
     results.append(run_wrk("hello (again)", hello_url, args, report, hello))
-    return report_all(args, results, sign, check, check.signatures - before, servers)
+    return report_all(args, results, sign, check, check.signatures - before, servers, floor)
+
+
+@dataclass
+class FloorRun:
+    """The signature POST floor (bench/floor_sign_app.py): its wrk result and what it wrote."""
+
+    result: WrkResult
+    written: tuple[int, int, int]
+
+
+def run_floor(args, instance: benchlib.Instance, servers: list[Server], signers: list[benchlib.Signer], points: int,
+              signature: str, settings: dict, env: dict[str, str]) -> FloorRun:
+    """The same POST bodies against bare Flask + sqlite3 doing the same essential work (SQLite runs only)."""
+    import floor_sign_app
+
+    path = instance.folder / "floor.db"
+    sessions = floor_sign_app.prepare(str(path), [s.name for s in signers], points)
+    requests_file = instance.folder / "floor-requests.tsv"
+    with requests_file.open("w") as out:
+        for signer, (cookie, token) in zip(signers, sessions, strict=True):
+            out.write(f"{cookie}\t{declaration_body(signer, token, points, signature)}\n")
+    url = f"/e/{floor_sign_app.SLUG}/deklarasi"
+    server = Server("floor", "bench.floor_sign_app:app", args.port + 2, env | {"FLOOR_DB": str(path)},
+                    instance.folder / "gunicorn-floor.log", ready_path=url, **settings)
+    servers.append(server)
+    server.start()
+    result = run_wrk("POST floor", f"http://127.0.0.1:{args.port + 2}{url}", args, "bench/wrk/sign.lua", server,
+                     script_args=(str(requests_file), str(args.threads)), duration=args.post_duration)
+    server.stop()
+    return FloorRun(result, floor_sign_app.counts(str(path)))
 
 
 def report_all(args, results: list[WrkResult], sign: WrkResult, check: benchlib.DatabaseCheck, written: int,
-               servers: list[Server]) -> int:
+               servers: list[Server], floor: FloorRun | None = None) -> int:
     """The table, PASS/FAIL against the targets, the database checks; returns the exit status."""
     hellos = [r for r in results if r.name.startswith("hello")]
     baseline = sum(r.rps for r in hellos) / len(hellos)
@@ -325,6 +363,17 @@ def report_all(args, results: list[WrkResult], sign: WrkResult, check: benchlib.
         print(f"{verdict}  {name}: {ratio:.3f}x hello (target >= {target:.2f}x); by server CPU per request: "
               f"{hello_cpu / result.cpu_ms_per_request:.3f}x")
 
+    if floor is not None:
+        ratio = floor.result.rps / baseline
+        print(f"INFO  POST floor (bare Flask + sqlite3, the same work without the app's layers): {ratio:.3f}x hello; "
+              f"by server CPU per request: {hello_cpu / floor.result.cpu_ms_per_request:.3f}x")
+        signed = floor.result.extra.get("redirects_to_done", 0)
+        rows, certificates, audits = floor.written
+        floor_ok = (signed <= rows <= signed + args.connections and rows == certificates == audits
+                    and floor.result.extra.get("other", 0) == 0)
+        ok &= floor_ok
+        print(f"{'OK  ' if floor_ok else 'FAIL'}  POST floor: {signed} redirects, {rows} signatures, "
+              f"{certificates} certificates, {audits} audit entries")
     redirects = sign.extra.get("redirects_to_done", 0)
     print(f"\nsignature POST: wrk got {sign.values['requests']} responses, {redirects} redirects to /selesai, "
           f"{sign.extra.get('other', 0)} other; the database gained {written} signatures "
