@@ -52,7 +52,7 @@ def qr_svg(data: str) -> str:
     """An <svg> element (no XML declaration) for inline HTML or PDF; CSS may resize it (it has a viewBox).
 
     Drawn as one path of horizontal runs from the module grid: a few ms instead of qrcode's ~30 ms
-    per-module SVG, which mattered on the signer's confirmation page.
+    per-module SVG (the board and the help desk show one; the signer's certificate page draws its own in the browser).
     """
     grid = qr_modules(data, mask_pattern=SVG_MASK)
     size = len(grid) + 2 * SVG_BORDER

@@ -10,7 +10,6 @@ from netralitas.certificates.services import display_code as display_certificate
 from netralitas.certificates.services import verify_url
 from netralitas.core import codes
 from netralitas.core.masking import mask_number
-from netralitas.core.qr import qr_svg
 from netralitas.events import cache as event_cache
 from netralitas.events import services as events
 from netralitas.events.cache import CachedEvent
@@ -148,9 +147,9 @@ def done(slug: str):
     card = queries.certificate_card(event.id, access.employee_id) if access else None
     if card is None:
         return redirect(url_for("signing.start", slug=slug))
-    url = verify_url(card)
+    # The page carries the verify URL; static/js/certificate-qr.js draws the QR on the phone.
     return render_template("signing/done.html", event=event, card=card, masked_id=mask_number(card.nip or card.nik),
-                           verify_url=url, qr=qr_svg(url), code=display_certificate_code(card.code))
+                           verify_url=verify_url(card), code=display_certificate_code(card.code))
 
 
 @bp.route("/e/<slug>/sertifikat.pdf")

@@ -127,6 +127,7 @@ def test_certificate_qr_from_the_screen_verifies(live_app, page_factory, tmp_pat
     page.click("#submit")
     page.wait_for_url(f"{base_url}/e/{slug}/selesai")
     shot = tmp_path / "certificate.png"
+    page.locator(".cert-qr canvas").wait_for()  # drawn by certificate-qr.js on the phone
     page.locator(".cert-qr").screenshot(path=str(shot))
     screenshot(page, "signer-4-certificate-phone")
     decoded = [result.text for result in zxingcpp.read_barcodes(Image.open(shot), formats=zxingcpp.BarcodeFormat.QRCode)]

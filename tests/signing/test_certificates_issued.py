@@ -67,8 +67,11 @@ def test_done_page_shows_the_certificate(client, invited):
     client.post(f"/e/{invited.event.slug}/deklarasi", data=invited.declaration())
     page = client.get(f"/e/{invited.event.slug}/selesai")
     certificate = db.session.scalar(sa.select(Certificate))
-    assert "<svg" in page.text and certificates.display_code(certificate.code) in page.text
+    assert certificates.display_code(certificate.code) in page.text
     assert f"/v/{certificate.token}" in page.text
+    # The QR is drawn in the browser (tests/browser/test_signing_flow.py decodes it) from the exact verify URL.
+    assert f'data-qr="{certificates.verify_url(certificate)}"' in page.text
+    assert "/static/js/certificate-qr.js" in page.text and "<svg" not in page.text
 
 
 def test_signer_can_come_back_after_the_event_closed(client, invited):
