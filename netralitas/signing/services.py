@@ -78,8 +78,9 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
     if invitation.event_id != event.id:
         raise SigningError("Kode undangan ini untuk acara lain.", "code")
     # One query for the employee, whether they signed already and whether they must sign.
-    employee = db.session.execute(_access_query(tuple(event.categories), tuple(a.path for a in event.agencies)),
-                                  {"event_id": event.id, "employee_id": invitation.employee_id}).one()
+    query = _access_query(tuple(event.categories), tuple(a.path for a in event.agencies))
+    employee = db.session.connection().execute(query, {"event_id": event.id,
+                                                       "employee_id": invitation.employee_id}).one()
     already_signed = employee.signed_id is not None
     if not already_signed:  # a signer may come back for their certificate after the window
         check_event_open(event, now)
