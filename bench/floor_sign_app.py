@@ -62,9 +62,11 @@ CREATE TABLE audit_entries (id INTEGER PRIMARY KEY, seq INTEGER UNIQUE, created_
 CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq INTEGER, entry_hash TEXT);
 """
 FACTS = """
-SELECT e.name, e.is_active, i.revoked_dt, ev.status, ev.opens_dt, ev.closes_dt, ev.slug, ev.name,
-       t.id, t.version, t.sha256, t.points,
+SELECT e.name AS employee_name, e.is_active, i.revoked_dt, ev.status, ev.opens_dt, ev.closes_dt,
+       ev.slug AS event_slug, ev.name AS event_name, t.id AS text_id, t.version AS text_version,
+       t.sha256 AS text_sha256, t.points,
        (SELECT s.id FROM signatures s WHERE s.event_id = ev.id AND s.employee_id = e.id AND s.revoked_dt IS NULL)
+       AS signature_id
 FROM invitations i JOIN employees e ON e.id = i.employee_id JOIN events ev ON ev.id = i.event_id
 JOIN declaration_texts t ON t.event_id = ev.id
  AND t.version = (SELECT max(version) FROM declaration_texts WHERE event_id = ev.id)
@@ -80,6 +82,7 @@ _connection: sqlite3.Connection | None = None
 def connect(path: str) -> sqlite3.Connection:
     """A connection with the app's SQLite settings; transactions are begun and ended explicitly."""
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
     for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
         connection.execute(f"PRAGMA {pragma}")
     return connection
@@ -126,9 +129,11 @@ def declare():
     facts = db.execute(FACTS, (signer["invitation_id"], signer["event_id"], signer["employee_id"])).fetchone()
     if facts is None:
         abort(422)
-    if facts[-1] is None:  # not signed yet
-        if (not facts[1] or facts[2] or facts[3] != "open" or not facts[4] <= _utc(now) < facts[5]
-                or ticked != set(range(1, facts[11] + 1)) or typed_name.lower() != facts[0].lower()):
+    if facts["signature_id"] is None:  # not signed yet
+        if (not facts["is_active"] or facts["revoked_dt"] or facts["status"] != "open"
+                or not facts["opens_dt"] <= _utc(now) < facts["closes_dt"]
+                or ticked != set(range(1, facts["points"] + 1))
+                or typed_name.lower() != facts["employee_name"].lower()):
             abort(422)
         db.execute("BEGIN")
         try:
@@ -140,14 +145,14 @@ def declare():
     return redirect(f"/e/{SLUG}/selesai")
 
 
-def _write(db: sqlite3.Connection, signer: dict, facts: tuple, typed_name: str, png: bytes, now: datetime) -> None:
-    name, _, _, _, _, _, slug, event_name, text_id, version, sha256, _, _ = facts
+def _write(db: sqlite3.Connection, signer: dict, facts: sqlite3.Row, typed_name: str, png: bytes,
+           now: datetime) -> None:
     signature_id = db.execute(
         "INSERT INTO signatures (event_id, employee_id, invitation_id, text_id, text_sha256, typed_name, "
         "signature_png, is_attended, signed_dt, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
-        (signer["event_id"], signer["employee_id"], signer["invitation_id"], text_id, sha256, typed_name, png,
-         0, _utc(now), request.remote_addr, request.user_agent.string[:300])).fetchone()[0]
+        (signer["event_id"], signer["employee_id"], signer["invitation_id"], facts["text_id"], facts["text_sha256"],
+         typed_name, png, 0, _utc(now), request.remote_addr, request.user_agent.string[:300])).fetchone()[0]
     code = "N" + secrets.token_hex(6).upper()
     issued = now.replace(microsecond=0)
     token = jwt.encode({"c": code, "iat": int(issued.timestamp())}, _signing_key, algorithm="EdDSA",
@@ -155,10 +160,11 @@ def _write(db: sqlite3.Connection, signer: dict, facts: tuple, typed_name: str, 
     db.execute("INSERT INTO certificates (signature_id, code, kid, issued_dt, token) VALUES (?, ?, ?, ?, ?)",
                (signature_id, code, "floor", _utc(issued), token))
     seq, prev_hash = db.execute("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, entry_hash").fetchone()
-    data_json = json.dumps({"event": slug, "text_version": version, "text_sha256": sha256, "attended": False,
-                            "certificate": code, "kid": "floor"}, sort_keys=True, separators=(",", ":"))
+    data_json = json.dumps({"event": facts["event_slug"], "text_version": facts["text_version"],
+                            "text_sha256": facts["text_sha256"], "attended": False, "certificate": code,
+                            "kid": "floor"}, sort_keys=True, separators=(",", ":"))
     entry = [prev_hash, seq + 1, _utc(now), None, f"signer:{signer['employee_id']}", "signature.create",
-             "signature", str(signature_id), f"{name} menandatangani {event_name}", data_json]
+             "signature", str(signature_id), f"{facts['employee_name']} menandatangani {facts['event_name']}", data_json]
     entry_hash = hashlib.sha256(json.dumps(entry, ensure_ascii=False).encode()).hexdigest()
     db.execute("INSERT INTO audit_entries (seq, created_dt, actor_label, action, target_type, target_id, summary, "
                "data_json, prev_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
