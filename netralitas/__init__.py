@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
-from flask_babel import get_translations
 from flask_limiter import Limiter
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -15,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
 from netralitas.core.sessions import CookieSessions
+from netralitas.core.template_i18n import install_template_gettext
 from netralitas.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 
@@ -76,33 +76,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
-
-
-def install_template_gettext(app: Flask) -> None:
-    """Templates' _() and ngettext() with the catalog looked up once per locale, not through Flask-Babel each time.
-
-    Flask-Babel's callables find the domain, the locale and the catalog on every call (~8 µs; a signer page has
-    a dozen or more strings). These ask only for the current locale (so force_locale still applies) and keep the
-    catalog per locale, as Flask-Babel's own cache does.
-    """
-    from netralitas.core.formatting import active_locale
-
-    catalogs: dict = {}
-
-    def catalog():
-        locale = active_locale()
-        found = catalogs.get(locale)
-        if found is None:
-            found = catalogs[locale] = get_translations()
-        return found
-
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalog().ugettext(s),
-        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
-        pgettext=lambda c, s: catalog().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
 
 
 def drop_app_wide_limit_check(app: Flask) -> None:
