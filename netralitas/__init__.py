@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, render_template, request, session
 from flask_limiter import Limiter
+from flask_login import current_user
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -72,7 +73,10 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "netralitas" / "translations"))
     install_template_gettext(app)
-    login_manager.init_app(app)
+    # Templates get the current_user proxy itself: the user is loaded only by a page that shows it (Flask-Login's
+    # own context processor loads it for every rendered page, the public ones included).
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
@@ -163,7 +167,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Security headers and body checks on every request, and the template context shared by all pages."""
     from netralitas.auth.access import EXPORTERS, MANAGERS, RUNNERS
-    from netralitas.core.formatting import register_template_filters
+    from netralitas.core.formatting import active_locale, register_template_filters
     from netralitas.core.security import SecurityHeaders, refuse_json_form_posts, refuse_nul_characters
     from netralitas.ops.logging import init_request_logging
 
@@ -177,7 +181,8 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def inject_language():
-        return {"current_lang": select_locale(), "languages": app.config["LANGUAGES"]}
+        # The locale the page's strings are translated into (Flask-Babel keeps it for the request).
+        return {"current_lang": str(active_locale()), "languages": app.config["LANGUAGES"]}
 
     @app.before_request
     def remember_language_choice():

@@ -85,13 +85,22 @@ def test_the_statement_counter_does_see_a_genuine_lookup(client, certify):
     assert verdict_of_page(page) == "VALID" and statements  # the counter works, so the empty lists above mean something
 
 
+def test_a_genuine_lookup_is_one_statement_even_for_a_signed_in_staff_member(client, certify, make_staff, login_as):
+    token = certify().token
+    login_as(make_staff())
+    with sql_statements() as statements:
+        page = client.get(f"/v/{token}")
+    assert verdict_of_page(page) == "VALID"
+    assert len(statements) == 1 and "certificates" in statements[0]  # the page does not load the staff member
+
+
 def test_forgeries_never_reach_the_certificate_lookup(app, client, certify, monkeypatch):
     genuine = certify().token
 
     def must_not_run(code):
-        raise AssertionError(f"find_by_code({code!r}) ran for a forged token")
+        raise AssertionError(f"find_public_record({code!r}) ran for a forged token")
 
-    monkeypatch.setattr(services, "find_by_code", must_not_run)
+    monkeypatch.setattr(services, "find_public_record", must_not_run)
     for name, forge in FORGERIES.items():
         assert client.get(f"/v/{forge(genuine, app.config['KEYS_DIR'])}").status_code == 404, name
 
