@@ -173,8 +173,10 @@ def find_by_code(code: str) -> Certificate | None:
 
 def find_public_record(code: str) -> PublicRecord | None:
     """The public record of the certificate with this stored code: one row, no ORM objects."""
-    # Core execution on the session's connection: plain columns need none of the ORM's result machinery.
-    row = db.session.connection().execute(_public_record_query(), {"code": code}).one_or_none()
+    # One read on a pooled connection of its own: plain columns need none of the ORM's result machinery, and the
+    # session's transaction bookkeeping and teardown cost more than the query (the page answers every QR scan).
+    with db.engine.connect() as connection:
+        row = connection.execute(_public_record_query(), {"code": code}).one_or_none()
     return None if row is None else PublicRecord(**row._mapping)
 
 

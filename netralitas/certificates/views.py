@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
 
 from netralitas.certificates import services
 from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
@@ -71,7 +70,7 @@ def _public_details(record: services.PublicRecord) -> dict[str, str | None]:
     """The minimum anyone may see (UU PDP): masked name and number; the revocation note stays internal."""
     return {
         "name": mask_name(record.employee_name),
-        "number_label": _("NIP") if record.nip else _("NIK"),
+        "is_nip": bool(record.nip),  # the label (NIP or NIK) is translated in the template
         "number": mask_number(record.nip or record.nik),
         "agency": record.agency_name,
         "event": record.event_name,
