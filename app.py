@@ -1,10 +1,7 @@
 """Entry point for `flask --app app` and gunicorn (`gunicorn app:app`)."""
 import sys
 
-from netralitas import InstanceFolderError, create_app
-
-#: gunicorn reads this worker exit status as "the app failed to load" and stops, instead of respawning forever.
-EXIT_CANNOT_START = 4
+from netralitas import EXIT_CANNOT_START, InstanceFolderError, create_app
 
 try:
     app = create_app()

@@ -18,14 +18,23 @@ from netralitas.core.sessions import CookieSessions
 from netralitas.core.template_i18n import install_template_gettext
 from netralitas.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
+#: Exit status for a setup problem that stops the app from starting; gunicorn reads it from a worker as "the app
+#: failed to load" and stops, instead of respawning workers forever.
+EXIT_CANNOT_START = 4
+
 
 class InstanceFolderError(RuntimeError):
     """The instance folder (SQLite file, secret key) cannot be created or written."""
 
 
+def instance_folder() -> Path:
+    """The instance folder: NETRALITAS_INSTANCE, else instance/ in the project."""
+    return Path(os.environ.get("NETRALITAS_INSTANCE", DEFAULT_INSTANCE_PATH))
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    instance_path = Path(os.environ.get("NETRALITAS_INSTANCE", DEFAULT_INSTANCE_PATH))
+    instance_path = instance_folder()
     ensure_writable_folder(instance_path)
     app = Flask(
         __name__,

@@ -45,7 +45,8 @@ def test_same_output_as_jinja_newstyle_gettext(app, language, source):
 
 
 def test_strings_are_translated_and_follow_force_locale_within_one_request(app):
-    template = app.jinja_env.from_string('{{ _("Masuk petugas") }}|{{ ngettext("%(n)s baris data", "%(n)s baris data", 2, n=2) }}')
+    source = '{{ _("Masuk petugas") }}|{{ ngettext("%(n)s baris data", "%(n)s baris data", 2, n=2) }}'
+    template = app.jinja_env.from_string(source)
     with app.test_request_context("/"):
         assert template.render() == "Masuk petugas|2 baris data"
         with force_locale("en"):

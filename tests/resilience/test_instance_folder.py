@@ -60,8 +60,21 @@ def test_flask_cli_prints_one_line_and_exits_nonzero(blocked_folder):
         "Free disk space or fix its permissions, or point NETRALITAS_INSTANCE elsewhere."]
 
 
-def test_gunicorn_stops_instead_of_restarting_workers(blocked_folder):
+def test_gunicorn_stops_before_starting_workers(blocked_folder):
+    # gunicorn.conf.py checks the folder in the master: no worker starts, so none can race another to halt gunicorn.
     result = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "app:app"],
+                            cwd=ROOT, env=clean_env(blocked_folder), capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode == 4
+    assert f"netralitas: Instance folder {blocked_folder} is not writable" in output
+    assert "Booting worker" not in output
+    assert "Traceback" not in output
+
+
+def test_gunicorn_without_the_config_file_halts_when_the_worker_cannot_load(blocked_folder):
+    # Started without gunicorn.conf.py (another folder, another -c): app.py's exit status stops gunicorn instead.
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", os.devnull, "--workers", "1",
+                             "--bind", "127.0.0.1:0", "app:app"],
                             cwd=ROOT, env=clean_env(blocked_folder), capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 4
