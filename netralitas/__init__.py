@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
     from netralitas import models  # noqa: F401  (register every table with the metadata)
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine has no connection to lose: no ping (a SELECT 1) before every pool checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import Flask, g
-from flask_babel import format_date, format_decimal, get_locale, get_timezone
+from flask import Flask, current_app, g
+from flask_babel import format_date, format_decimal, get_locale
 
 
 def register_template_filters(app: Flask) -> None:
@@ -29,14 +30,18 @@ def format_moment(value: datetime | None) -> str:
     """
     if not value:
         return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(get_timezone())
+    # The configured display zone (ZoneInfo keeps one instance per name); the app sets no per-request zone.
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(
+        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     month = _month_abbreviations(str(active_locale()))[local.month]
     return f"{local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d}"
 
 
 def active_locale():
     # Flask-Babel keeps the request's locale (and force_locale's) on g._flask_babel; ask it only when unset.
-    return getattr(g.get("_flask_babel"), "babel_locale", None) or get_locale()
+    # One proxy lookup for g, then plain attributes: this runs for every translated string of a page.
+    state = getattr(g._get_current_object(), "_flask_babel", None)
+    return getattr(state, "babel_locale", None) or get_locale()
 
 
 @cache

@@ -36,3 +36,10 @@ def test_moment_is_in_the_display_time_zone_and_language(app):
         with force_locale("en"):
             assert format_moment(evening) == "17 Aug 2026 23:30"
         assert format_moment(None) == ""
+
+
+def test_moment_follows_the_configured_display_time_zone():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "BABEL_DEFAULT_TIMEZONE": "Asia/Makassar"})
+    evening = datetime(2026, 8, 17, 16, 30, tzinfo=UTC)  # 00:30 WITA the next day
+    with app.test_request_context("/"):
+        assert format_moment(evening) == format_datetime(evening, "d MMM y HH:mm") == "18 Agu 2026 00:30"
