@@ -1,11 +1,7 @@
 """Entry point for `flask --app app` and gunicorn (`gunicorn app:app`)."""
-import sys
-
-from netralitas import EXIT_CANNOT_START, InstanceFolderError, create_app
+from netralitas import InstanceFolderError, create_app, exit_cannot_start
 
 try:
     app = create_app()
 except InstanceFolderError as exc:
-    # A setup problem with a known fix, not a bug: one line naming the folder, no traceback.
-    print(f"netralitas: {exc}", file=sys.stderr)
-    sys.exit(EXIT_CANNOT_START)
+    exit_cannot_start(exc)  # one line naming the folder, no traceback

@@ -1,7 +1,5 @@
 """gunicorn hooks; gunicorn reads this file from the folder it starts in (the project root, as the README runs it)."""
-import sys
-
-from netralitas import EXIT_CANNOT_START, InstanceFolderError, ensure_writable_folder, instance_folder
+from netralitas import InstanceFolderError, ensure_writable_folder, exit_cannot_start, instance_folder
 
 
 def on_starting(server) -> None:
@@ -14,7 +12,6 @@ def on_starting(server) -> None:
     try:
         ensure_writable_folder(instance_folder())
     except InstanceFolderError as exc:
-        print(f"netralitas: {exc}", file=sys.stderr)
         if server.pidfile is not None:
             server.pidfile.unlink()
-        sys.exit(EXIT_CANNOT_START)
+        exit_cannot_start(exc)

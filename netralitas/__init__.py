@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, render_template, request, session
 from flask_limiter import Limiter
@@ -25,6 +26,12 @@ EXIT_CANNOT_START = 4
 
 class InstanceFolderError(RuntimeError):
     """The instance folder (SQLite file, secret key) cannot be created or written."""
+
+
+def exit_cannot_start(problem: InstanceFolderError) -> NoReturn:
+    """Stop with one line naming the problem and EXIT_CANNOT_START: a setup problem with a known fix, not a bug."""
+    print(f"netralitas: {problem}", file=sys.stderr)
+    sys.exit(EXIT_CANNOT_START)
 
 
 def instance_folder() -> Path:
