@@ -9,12 +9,15 @@ from babel import Locale
 from flask import Flask, current_app, g
 from flask_babel import format_date, format_decimal, get_locale
 
+from netralitas.core.numbers import NumberFormat
+
 
 def register_template_filters(app: Flask) -> None:
     """Make the filters available in every template."""
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_count, "count")
+    app.add_template_filter(format_percent, "percent")
 
 
 def format_day(value: date | None) -> str:
@@ -52,3 +55,17 @@ def _month_abbreviations(locale: str) -> dict[int, str]:
 def format_count(value: int | None) -> str:
     """Thousands separators of the active language (5.000 in Indonesian)."""
     return format_decimal(value or 0)
+
+
+def format_percent(value: float | None, locale: str | None = None) -> str:
+    """66.7 -> '66,7%' in Indonesian, '66.7%' in English, 100.0 -> '100%': the one way a percentage is written.
+
+    Pages, the recap PDF (always Indonesian) and the board's script (static/js/board.js, Intl with at most one
+    decimal) all write it so; no space before the sign, as CLDR's percent pattern for both languages has none.
+    """
+    return _number_format(locale or str(active_locale())).percent(value) + "%"
+
+
+@cache
+def _number_format(locale: str) -> NumberFormat:
+    return NumberFormat(locale)

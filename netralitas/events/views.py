@@ -168,7 +168,7 @@ def board(slug: str):
     event = event_cache.event_by_slug(slug) or abort(404)
     venue_url = public_url(current_app.config["PUBLIC_BASE_URL"], f"/e/{event.slug}")
     return render_template("events/board.html", event=event, venue_url=venue_url, venue_qr=qr_svg(venue_url),
-                           board_pass=services.board_pass(event))
+                           board_pass=services.board_pass(event), tally=cached_tally(event))
 
 
 @bp.route("/e/<slug>/board.json")

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from fpdf import FPDF
 
+from netralitas.core.formatting import format_percent
 from netralitas.core.pdf import PAGE_H, PAGE_W, PT, fit_in_box, logo_image, new_document, one_line, text_block
 from netralitas.core.timezones import local_time
 from netralitas.masterdata.models import Category
@@ -134,8 +135,8 @@ def number(value: int) -> str:
 
 
 def percent(value: float) -> str:
-    """66.7 -> '66,7' (Indonesian decimal comma)."""
-    return f"{value:.1f}".replace(".", ",")
+    """66.7 -> '66,7%': the pages' format (core.formatting), in Indonesian like the rest of the recap."""
+    return format_percent(value, "id")
 
 
 class _RecapDocument:
@@ -189,7 +190,7 @@ class _RecapDocument:
     def _summary(self) -> None:
         total, pdf = self.recap.total, self.pdf
         boxes = (("Wajib", number(total.required)), ("Sudah", number(total.signed)),
-                 ("Belum", number(total.unsigned)), ("Persentase", f"{percent(total.percent)} %"),
+                 ("Belum", number(total.unsigned)), ("Persentase", percent(total.percent)),
                  ("Hadir di lokasi", number(total.attended)), ("Daring", number(total.remote)))
         width = WIDTH / len(boxes)
         pdf.set_draw_color(160)

@@ -3,13 +3,16 @@
   "use strict";
   var board = document.getElementById("board");
   var source = board.getAttribute("data-source");
-  var fmt = new Intl.NumberFormat(document.documentElement.lang || "id");
+  var lang = document.documentElement.lang || "id";
+  var fmt = new Intl.NumberFormat(lang);
+  // As format_percent writes it on the server (core/formatting.py): at most one decimal, the sign right after.
+  var pct = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   function set(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
   function render(data) {
     set("signed", fmt.format(data.signed));
     set("required", fmt.format(data.required));
-    set("percent", data.percent);
+    set("percent", pct.format(data.percent) + "%");
     set("attended", fmt.format(data.attended));
     set("remote", fmt.format(data.remote));
     document.getElementById("fill").style.width = Math.min(data.percent, 100) + "%";

@@ -41,7 +41,7 @@ def test_super_admin_sees_the_whole_city(town, client, login_as):
     units = town.units
     assert tree_ids(body) == [units[k].id for k in ("root", "dinkes", "pkm", "disdik", "dishub")]
     # Category table: KONTRAK is 2 of 3 (one attended, one remote).
-    assert re.search(r"<td>KONTRAK</td><td[^>]*>3</td><td[^>]*>2</td>\s*<td[^>]*>66,7</td><td[^>]*>1 / 1</td>", body)
+    assert re.search(r"<td>KONTRAK</td><td[^>]*>3</td><td[^>]*>2</td>\s*<td[^>]*>66,7%</td><td[^>]*>1 / 1</td>", body)
     # Lowest first: DISHUB (0 %), DINKES (60 %), PKM1 (66.7 %); DISDIK is done and the city row is the total.
     lowest = re.findall(r'class="rk-lowest-name" href="[^"]*unit=(\d+)"', body)
     assert lowest == [str(units[k].id) for k in ("dishub", "dinkes", "pkm")]

@@ -90,15 +90,15 @@ def test_recap_prints_event_totals_categories_top_levels_and_signature_block(app
     assert re.search(r"^Mekarsari, \d{1,2} \w+ \d{4}$", text, re.M)
     # Totals: 4 required, 2 signed (50 %), 1 at the venue, 1 remote.
     assert lines[lines.index("Wajib") + 1] == "4"
-    assert lines[lines.index("Persentase") + 1] == "50,0 %"
+    assert lines[lines.index("Persentase") + 1] == "50%"
     assert lines[lines.index("Hadir di lokasi") + 1] == "1"
     kontrak = lines.index("KONTRAK")
-    assert lines[kontrak:kontrak + 7] == ["KONTRAK", "1", "0", "1", "0,0", "0", "0"]
+    assert lines[kontrak:kontrak + 7] == ["KONTRAK", "1", "0", "1", "0%", "0", "0"]
     # The top two levels only, in tree order; BIDANG-A1 is counted inside DINAS-A.
     assert [line for line in lines if line in ("KOTA", "DINAS-A", "BIDANG-A1", "DINAS-B")] == ["KOTA", "DINAS-A",
                                                                                                  "DINAS-B"]
     dinas_a = lines.index("DINAS-A")
-    assert lines[dinas_a:dinas_a + 8] == ["DINAS-A", "Dinas Pendidikan", "3", "2", "1", "66,7", "1", "1"]
+    assert lines[dinas_a:dinas_a + 8] == ["DINAS-A", "Dinas Pendidikan", "3", "2", "1", "66,7%", "1", "1"]
     assert "JUMLAH" in lines
 
 
