@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from netralitas.certificates.keys import SigningKeyError, ensure_signing_key
 from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
 from netralitas.core.sessions import CookieSessions
 from netralitas.core.template_i18n import install_template_gettext
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_object(Config(instance_path))
     app.config.update(config or {})
+    prepare_signing_key(app)
     app.session_interface = CookieSessions()
     register_extensions(app)
     register_blueprints(app)
@@ -75,6 +77,19 @@ def ensure_writable_folder(path: Path) -> None:
             f"Instance folder {path} is not writable ({exc.strerror}). "
             "Free disk space or fix its permissions, or point NETRALITAS_INSTANCE elsewhere."
         ) from exc
+
+
+def prepare_signing_key(app: Flask) -> None:
+    """Create the certificate signing key on the first start, as the secret and invitation keys are.
+
+    Without it every signature would fail after the signer drew it. A folder that cannot be written is not fatal
+    here: /healthz reports the missing key and events refuse to open until it exists.
+    """
+    try:
+        ensure_signing_key(Path(app.config["KEYS_DIR"]))
+    except OSError as exc:
+        app.logger.warning("no certificate signing key in %s (%s): run `flask keys generate`",
+                           app.config["KEYS_DIR"], exc.strerror or exc)
 
 
 def register_extensions(app: Flask) -> None:
@@ -174,11 +189,19 @@ def register_errorhandlers(app: Flask) -> None:
         window = limit.limit.get_expiry() if limit is not None else 60
         return render_template("errors/429.html", wait_minutes=max(1, -(-window // 60))), 429
 
+    def no_signing_key(error):
+        # The key vanished after the event opened (opening checks it): nothing of the request is kept.
+        app.logger.error("certificate signing key unusable: %s", error)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        return render_template("errors/no_signing_key.html"), 503
+
     for code in (400, 403, 404, 405, 413, 500, 503):
         app.register_error_handler(code, render_error)
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(DataError, value_out_of_range)
     app.register_error_handler(OverflowError, value_out_of_range)  # SQLite: an integer beyond 64 bits
+    app.register_error_handler(SigningKeyError, no_signing_key)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(PoolTimeoutError, database_unavailable)
 

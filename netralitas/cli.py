@@ -82,15 +82,17 @@ keys_group = AppGroup("keys", help="Ed25519 certificate signing keys (files unde
 
 @keys_group.command("generate")
 def keys_generate_command() -> None:
-    """Create the first signing key; refuses when one exists (use `keys rotate`)."""
+    """Make sure the first signing key exists (the app also creates it on its first start); `keys rotate` adds one."""
     from flask import current_app
 
-    from netralitas.certificates.keys import generate_key, has_signing_key
+    from netralitas.certificates.keys import current_kid, ensure_signing_key, has_signing_key
 
     folder = current_app.config["KEYS_DIR"]
     if has_signing_key(folder):
-        raise click.ClickException(f"A signing key already exists in {folder}; use `keys rotate` for a new one.")
-    click.echo(f"Signing key {generate_key(folder)} created in {folder}. Back this folder up.")
+        click.echo(f"Signing key {current_kid(folder)} is current in {folder}; `keys rotate` makes a new one. "
+                   "Back this folder up.")
+        return
+    click.echo(f"Signing key {ensure_signing_key(folder)} created in {folder}. Back this folder up.")
 
 
 @keys_group.command("rotate")

@@ -18,7 +18,6 @@ from PIL import Image, ImageDraw
 
 from netralitas import create_app
 from netralitas.auth.models import Role, Staff
-from netralitas.certificates.keys import generate_key
 from netralitas.core.identity import make_nik, make_nip_pns
 from netralitas.db import utcnow
 from netralitas.events import services as events
@@ -99,7 +98,6 @@ def app(backend, tmp_path_factory, monkeypatch):
         "MAIL_SERVER": "",  # never mail from tests because of a developer's shell; mail tests set their own server
     })
     app.test_client_class = IsolatedClient
-    generate_key(app.config["KEYS_DIR"])
     with app.app_context():
         ensure_fresh_schema(app.config["SQLALCHEMY_DATABASE_URI"])
         wipe_tables()

@@ -43,6 +43,39 @@ def key_id(public: Ed25519PublicKey) -> str:
 
 def generate_key(keys_dir: Path) -> str:
     """Create a new key pair in keys_dir, make it the current signing key and return its kid."""
+    kid = _write_key_pair(keys_dir)
+    draft = keys_dir / f".{CURRENT_FILE}.{kid}"
+    draft.write_text(kid)
+    draft.replace(keys_dir / CURRENT_FILE)  # atomic switch of the signing key
+    return kid
+
+
+def ensure_signing_key(keys_dir: Path) -> str:
+    """The current kid, creating the first key pair when there is none; OSError when the folder is not writable.
+
+    Workers starting together race to create it: each writes a pair of its own, but only the first to link its
+    `current` file wins (os.link never replaces); the others delete their pairs and use the winner's key, so no
+    stray key is ever published.
+    """
+    if has_signing_key(keys_dir):
+        return current_kid(keys_dir)
+    kid = _write_key_pair(keys_dir)
+    draft = keys_dir / f".{CURRENT_FILE}.{kid}"
+    draft.write_text(kid)
+    try:
+        os.link(draft, keys_dir / CURRENT_FILE)
+    except FileExistsError:
+        for name in (f"{kid}.key.pem", f"{kid}.pub.pem"):
+            (keys_dir / name).unlink(missing_ok=True)
+    except OSError:  # a filesystem without hard links: a plain rename, racy only at first start
+        os.replace(draft, keys_dir / CURRENT_FILE)
+    finally:
+        draft.unlink(missing_ok=True)
+    return current_kid(keys_dir)
+
+
+def _write_key_pair(keys_dir: Path) -> str:
+    """Write a new private key (owner-only) and its public key; return the kid."""
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     private = Ed25519PrivateKey.generate()
     kid = key_id(private.public_key())
@@ -53,9 +86,6 @@ def generate_key(keys_dir: Path) -> str:
         handle.write(pem)
     (keys_dir / f"{kid}.pub.pem").write_bytes(private.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-    draft = keys_dir / f".{CURRENT_FILE}.{kid}"
-    draft.write_text(kid)
-    draft.replace(keys_dir / CURRENT_FILE)  # atomic switch of the signing key
     return kid
 
 
@@ -68,7 +98,7 @@ def current_kid(keys_dir: Path) -> str:
     """The kid new certificates are signed with."""
     try:
         return (keys_dir / CURRENT_FILE).read_text().strip()
-    except FileNotFoundError as exc:
+    except OSError as exc:  # missing, or unreadable (permissions, a folder gone mid-read)
         raise SigningKeyError(f"No signing key in {keys_dir}: run `flask --app app keys generate`.") from exc
 
 
@@ -77,7 +107,7 @@ def signing_key(keys_dir: Path) -> tuple[str, Ed25519PrivateKey]:
     kid = current_kid(keys_dir)
     try:
         private = serialization.load_pem_private_key((keys_dir / f"{kid}.key.pem").read_bytes(), password=None)
-    except (FileNotFoundError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise SigningKeyError(f"Signing key {kid} in {keys_dir} is missing or unreadable.") from exc
     if not isinstance(private, Ed25519PrivateKey):
         raise SigningKeyError(f"Signing key {kid} is not an Ed25519 key.")

@@ -120,8 +120,20 @@ def verify_url(certificate: Certificate) -> str:
 def current_signing_key():
     """(kid, private key) of the current key; re-read from disk only after a rotation."""
     folder = keys_dir()
-    stamp = (folder / key_files.CURRENT_FILE).stat().st_mtime if key_files.has_signing_key(folder) else None
+    try:
+        stamp = (folder / key_files.CURRENT_FILE).stat().st_mtime
+    except OSError:
+        stamp = None  # no key: signing_key() raises SigningKeyError
     return _cached(_signing_cache, folder, stamp, lambda: key_files.signing_key(folder))
+
+
+def has_usable_signing_key() -> bool:
+    """True when new certificates can be signed (cheap after the first call: one stat of the `current` file)."""
+    try:
+        current_signing_key()
+    except key_files.SigningKeyError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

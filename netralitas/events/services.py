@@ -90,11 +90,22 @@ def set_status(actor: Staff | str | None, event: Event, status: EventStatus) -> 
         return
     if status == EventStatus.DRAFT and signature_count(event) > 0:
         raise EventError("Acara yang sudah ditandatangani tidak dapat dikembalikan ke draf.")
+    if status == EventStatus.OPEN:
+        _require_signing_key()
     previous = event.status
     event.status = status
     labels = {EventStatus.OPEN: "dibuka", EventStatus.CLOSED: "ditutup", EventStatus.DRAFT: "dikembalikan ke draf"}
     record(actor, f"event.{status.value.lower()}", "event", event.id, f"Acara {event.name} {labels[status]}",
            {"from": previous.value, "to": status.value})
+
+
+def _require_signing_key() -> None:
+    """Refuse to open an event whose signers could not get a certificate (each signature would fail)."""
+    from netralitas.certificates.services import has_usable_signing_key
+
+    if not has_usable_signing_key():
+        raise EventError("Acara belum dapat dibuka: kunci tanda tangan sertifikat tidak ada atau tidak terbaca. "
+                         "Minta pengelola server menjalankan `flask keys generate`, lalu coba lagi.")
 
 
 def save_text(actor: Staff | str | None, event: Event, text: TextContent) -> DeclarationText:

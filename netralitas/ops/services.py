@@ -1,4 +1,4 @@
-"""Operational checks that touch nothing but the database connection."""
+"""Operational checks: the database connection and the certificate signing key, nothing else."""
 from __future__ import annotations
 
 import logging
@@ -21,3 +21,13 @@ def database_is_reachable() -> bool:
         log.warning("health check: database unavailable (%s)", exc.__class__.__name__)
         return False
     return True
+
+
+def signing_key_is_usable() -> bool:
+    """True when certificates can be signed: without a key every signature would fail after it was drawn."""
+    from netralitas.certificates.services import has_usable_signing_key
+
+    if has_usable_signing_key():
+        return True
+    log.warning("health check: no usable certificate signing key (run `flask keys generate`)")
+    return False

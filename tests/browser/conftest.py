@@ -10,7 +10,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from netralitas import create_app
-from netralitas.certificates.keys import generate_key
 from netralitas.extensions import db
 from tests.conftest import IN_CI, PASSWORD, wipe_tables
 
@@ -48,7 +47,6 @@ def live_app(tmp_path, monkeypatch):
         "SECRET_KEY": "browser-test",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
     })
-    generate_key(app.config["KEYS_DIR"])
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -13,7 +13,7 @@ def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    assert json.loads(response.data) == {"status": "ok", "database": "ok"}
+    assert json.loads(response.data) == {"status": "ok", "database": "ok", "signing_key": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers  # no session for a probe hit every few seconds
 
@@ -27,7 +27,7 @@ def test_database_unreachable_gives_503_json(broken_app):
     response = broken_app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.mimetype == "application/json"
-    assert json.loads(response.data) == {"status": "unavailable", "database": "unavailable"}
+    assert json.loads(response.data) == {"status": "unavailable", "database": "unavailable", "signing_key": "ok"}
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
     assert b"<html" not in response.data
