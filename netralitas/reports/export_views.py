@@ -86,7 +86,7 @@ def recap_pdf(event_id: int):
     detailed = request.args.get("rinci") == "1"
     result = completion(event, current_user, unit)
     recap = recap_of(result, scope=exports.scope_label(current_user, unit), config=current_app.config,
-                     now=utcnow(), detailed=detailed)
+                     now=utcnow(), detailed=detailed, head_of=exports.scope_root(current_user, unit))
     exports.record_completion_export(current_user, event, unit, "pdf", len(recap.rows))
     db.session.commit()
     name = _file_name("rekapitulasi", event, unit, "pdf", "rinci" if detailed else "")

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 BATCH_SIZE = 2000
 CSV_DELIMITER = ";"
 SIGNED, UNSIGNED = "Sudah", "Belum"
-ATTENDED, REMOTE = "Hadir", "Daring"
+ATTENDED, REMOTE = "Hadir", "Jarak jauh"
 TOTAL_LABEL = "JUMLAH"
-COUNT_COLUMNS = ("Wajib", "Sudah", "Belum", "Persentase (%)", "Hadir", "Daring")
+COUNT_COLUMNS = ("Wajib", "Sudah", "Belum", "Persentase (%)", "Hadir", "Jarak jauh")
 AGENCY_COLUMNS = ("Kode unit", "Nama unit", "Kode induk", "Tingkat", *COUNT_COLUMNS)
 CATEGORY_COLUMNS = ("Kategori", *COUNT_COLUMNS)
 AGENCY_WIDTHS = (16, 48, 16, 8, 10, 10, 10, 14, 10, 10)
@@ -132,7 +132,7 @@ def summary_rows(result: Completion, scope: str, printed: str) -> list[list[Any]
     total = result.total
     return [["Acara", result.event.name], ["Lingkup", scope], ["Dibuat", printed], ["Wajib", total.required],
             ["Sudah", total.signed], ["Belum", total.unsigned], ["Persentase (%)", total.percent],
-            ["Hadir", total.attended], ["Daring", total.remote]]
+            ["Hadir", total.attended], ["Jarak jauh", total.remote]]
 
 
 def _counts(counts: Counts) -> list[Any]:
@@ -170,9 +170,14 @@ def scope_code(staff: Staff, unit: Agency | None) -> str:
     return "semua"
 
 
+def scope_root(staff: Staff, unit: Agency | None) -> Agency | None:
+    """The agency whose subtree an export covers: the unit asked for, the account's own root, or None for all."""
+    return unit if unit is not None else staff.agency if staff.is_scoped else None
+
+
 def scope_label(staff: Staff, unit: Agency | None) -> str:
     """What an export covers, in words for the printed recap and the workbook's summary sheet."""
-    root = unit if unit is not None else staff.agency if staff.is_scoped else None
+    root = scope_root(staff, unit)
     if root is None:
         return "Tidak ada unit" if staff.is_scoped else "Semua perangkat daerah"
     return f"{root.name} ({root.code}) beserta sub-unitnya"

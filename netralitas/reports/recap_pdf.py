@@ -21,12 +21,26 @@ from babel.dates import format_datetime
 from fpdf import FPDF
 
 from netralitas.core.formatting import format_percent
-from netralitas.core.pdf import PAGE_H, PAGE_W, PT, fit_in_box, logo_image, new_document, one_line, text_block
+from netralitas.core.pdf import (
+    FONT,
+    PAGE_H,
+    PAGE_W,
+    PT,
+    draw_lines,
+    fit_in_box,
+    logo_image,
+    new_document,
+    one_line,
+    printable,
+    text_block,
+    wrap_lines,
+)
 from netralitas.core.timezones import local_time
-from netralitas.masterdata.models import Category
+from netralitas.masterdata.models import Agency, Category
 from netralitas.reports.completion import Completion, Counts
 
-TITLE = "Rekapitulasi Penandatanganan Deklarasi Netralitas ASN"
+#: "Pegawai", not "ASN": the recap counts every category that must sign (PPPK, kontrak, upahan, BLUD, BUMD too).
+TITLE = "Rekapitulasi Penandatanganan Deklarasi Netralitas Pegawai"
 MARGIN = 15.0
 WIDTH = PAGE_W - 2 * MARGIN
 ROWS_PER_PAGE = 40
@@ -40,9 +54,14 @@ SIGNATURE_W, SIGNATURE_H = 80.0, 58.0
 LOGO_BOX = 18.0
 GREY, LIGHT = 90, 235
 #: The count columns shared by the category and agency tables: label, width (mm).
-COUNT_COLUMNS = (("Wajib", 14.0), ("Sudah", 14.0), ("Belum", 14.0), ("%", 12.0), ("Hadir", 14.0), ("Daring", 14.0))
-LEAD_W = WIDTH - sum(width for _, width in COUNT_COLUMNS)  # 98 mm: No. + code + name, or the category
-NUMBER_W, CODE_W = 9.0, 26.0
+#: "Jarak jauh" as on the pages (signed remotely, Signature.is_attended false).
+COUNT_COLUMNS = (("Wajib", 14.0), ("Sudah", 14.0), ("Belum", 14.0), ("%", 13.0), ("Hadir", 14.0), ("Jarak jauh", 18.0))
+LEAD_W = WIDTH - sum(width for _, width in COUNT_COLUMNS)  # 93 mm: No. + code + name, or the category
+NUMBER_W = 9.0
+#: The code column grows with the longest code up to MAX_CODE_W; a code is never cut (SD01 and SD02 must stay
+#: apart): wider than its cell it prints smaller, down to MIN_CODE_SIZE points, then on two lines.
+CODE_W, MAX_CODE_W = 22.0, 36.0
+TABLE_SIZE, MIN_CODE_SIZE = 8.0, 5.5
 INDENT_MM, MAX_INDENT = 2.5, 6
 DOTS = "." * 40
 
@@ -57,7 +76,10 @@ class Signatory:
     nip: str = ""
 
     @classmethod
-    def from_config(cls, config: Any) -> Signatory:
+    def from_config(cls, config: Any, head_of: str | None = None) -> Signatory:
+        """The configured signatory for a whole government; for one agency's recap, its head (name left blank)."""
+        if head_of:
+            return cls(place=config.get("REPORT_PLACE", ""), title=f"Kepala {head_of}")
         return cls(place=config.get("REPORT_PLACE", ""), title=config.get("REPORT_SIGNATORY_TITLE") or cls.title,
                    name=config.get("REPORT_SIGNATORY_NAME", ""), nip=config.get("REPORT_SIGNATORY_NIP", ""))
 
@@ -94,8 +116,14 @@ class Recap:
         return local_time(self.printed_dt, self.tz_name)
 
 
-def recap_of(result: Completion, *, scope: str, config: Any, now: datetime, detailed: bool = False) -> Recap:
-    """The recap of a completion result, with the deployment's letterhead and signatory settings."""
+def recap_of(result: Completion, *, scope: str, config: Any, now: datetime, detailed: bool = False,
+             head_of: Agency | None = None) -> Recap:
+    """The recap of a completion result, with the deployment's letterhead and signatory settings.
+
+    head_of is the agency whose subtree the recap covers (None: everything the staff member sees); below a root its
+    head signs, a root's recap is signed by the configured REPORT_SIGNATORY_TITLE (BKPSDM).
+    """
+    head = head_of.name if head_of is not None and head_of.parent_id is not None else None
     tz_name = config["BABEL_DEFAULT_TIMEZONE"]
     event = result.event
     order = list(Category)
@@ -103,7 +131,7 @@ def recap_of(result: Completion, *, scope: str, config: Any, now: datetime, deta
     return Recap(issuer=config["CERTIFICATE_ISSUER"], logo_path=config["CERTIFICATE_LOGO"], event_name=event.name,
                  period=f"{local_time(event.opens_dt, tz_name)} s.d. {local_time(event.closes_dt, tz_name)}",
                  scope=scope, printed_dt=now, tz_name=tz_name, total=result.total, categories=categories,
-                 rows=recap_rows(result, detailed), detailed=detailed, signatory=Signatory.from_config(config))
+                 rows=recap_rows(result, detailed), detailed=detailed, signatory=Signatory.from_config(config, head))
 
 
 def recap_rows(result: Completion, detailed: bool) -> list[RecapRow]:
@@ -149,6 +177,7 @@ class _RecapDocument:
         self.pdf.set_lang("id")
         self.pdf.set_creation_date(recap.printed_dt)
         self.y = MARGIN
+        self.code_w = self._code_width()
 
     def lay_out(self) -> FPDF:
         self.pdf.add_page()
@@ -191,7 +220,7 @@ class _RecapDocument:
         total, pdf = self.recap.total, self.pdf
         boxes = (("Wajib", number(total.required)), ("Sudah", number(total.signed)),
                  ("Belum", number(total.unsigned)), ("Persentase", percent(total.percent)),
-                 ("Hadir di lokasi", number(total.attended)), ("Daring", number(total.remote)))
+                 ("Hadir di lokasi", number(total.attended)), ("Jarak jauh", number(total.remote)))
         width = WIDTH / len(boxes)
         pdf.set_draw_color(160)
         pdf.set_line_width(0.2)
@@ -211,27 +240,35 @@ class _RecapDocument:
         self.y += 6
 
     def _agency_heading(self) -> list[tuple[str, float, str]]:
-        return [("No.", NUMBER_W, "R"), ("Kode", CODE_W, "L"), ("Perangkat daerah / unit kerja", LEAD_W - NUMBER_W - CODE_W, "L")]
+        return [("No.", NUMBER_W, "R"), ("Kode", self.code_w, "L"),
+                ("Perangkat daerah / unit kerja", LEAD_W - NUMBER_W - self.code_w, "L")]
+
+    def _code_width(self) -> float:
+        """Wide enough for the longest code in bold table type, between CODE_W and MAX_CODE_W."""
+        self.pdf.set_font(FONT, "B", TABLE_SIZE)
+        widest = max((self.pdf.get_string_width(printable(self.pdf, one_line(row.code))) for row in self.recap.rows),
+                     default=0.0)
+        return min(max(CODE_W, widest + 2.5), MAX_CODE_W)
 
     def _agency_table(self) -> None:
         title = "Menurut perangkat daerah" + (" (semua tingkat)" if self.recap.detailed else "")
         self.y = self._line(title, MARGIN, self.y, WIDTH, size=10, style="B") + 1.5
         self._header(self._agency_heading())
         rows_here = 0
-        name_w = LEAD_W - NUMBER_W - CODE_W
+        name_w = LEAD_W - NUMBER_W - self.code_w
         for index, row in enumerate(self.recap.rows, start=1):
             if rows_here == ROWS_PER_PAGE or self.y + ROW_H > TABLE_BOTTOM:
                 self._continue_on_new_page()
                 rows_here = 0
             indent = min(row.level, MAX_INDENT) * INDENT_MM if self.recap.detailed else 0.0
-            self._row([(str(index), NUMBER_W, "R"), (row.code, CODE_W, "L"), (row.name, name_w, "L")], row.counts,
-                      bold=row.level == 0, indent=(2, indent))
+            self._row([(str(index), NUMBER_W, "R"), (row.code, self.code_w, "L"), (row.name, name_w, "L")], row.counts,
+                      bold=row.level == 0, indent=(2, indent), whole=1)
             rows_here += 1
         if not self.recap.rows:
             self._row([("Belum ada pegawai yang wajib menandatangani dalam lingkup ini.", WIDTH, "L")], None)
         if self.y + ROW_H > TABLE_BOTTOM:
             self._continue_on_new_page()
-        self._row([("", NUMBER_W, "R"), ("", CODE_W, "L"), ("JUMLAH", name_w, "L")], self.recap.total, bold=True)
+        self._row([("", NUMBER_W, "R"), ("", self.code_w, "L"), ("JUMLAH", name_w, "L")], self.recap.total, bold=True)
         note = "Angka setiap baris mencakup seluruh sub-unitnya; baris JUMLAH adalah total lingkup rekap ini."
         self.y = self._line(note, MARGIN, self.y + 1, WIDTH, size=7, color=GREY)
 
@@ -286,8 +323,9 @@ class _RecapDocument:
         self.y += HEAD_H
 
     def _row(self, lead: list[tuple[str, float, str]], counts: Counts | None, *, bold: bool = False,
-             indent: tuple[int, float] = (-1, 0.0)) -> None:
-        """One table row: the lead cells, then the six counts; indent=(cell index, mm) shifts one lead cell."""
+             indent: tuple[int, float] = (-1, 0.0), whole: int = -1) -> None:
+        """One table row: the lead cells, then the six counts; indent=(cell index, mm) shifts one lead cell, and
+        the cell at index `whole` is never cut (smaller type, then two lines)."""
         pdf = self.pdf
         style = "B" if bold else ""
         top = self.y + (ROW_H - 8 * PT * 1.25) / 2
@@ -297,11 +335,26 @@ class _RecapDocument:
             cells += [(value, width, "R") for value, (_, width) in zip(_count_cells(counts), COUNT_COLUMNS, strict=True)]
         for i, (text, width, align) in enumerate(cells):
             shift = indent[1] if i == indent[0] else 0.0
-            self._line(text, x + 1 + shift, top, width - 2 - shift, size=8, style=style, align=align)
+            if i == whole:
+                self._whole_cell(text, x + 1, width - 2, style)
+            else:
+                self._line(text, x + 1 + shift, top, width - 2 - shift, size=TABLE_SIZE, style=style, align=align)
             x += width
         self.y += ROW_H
         pdf.set_draw_color(200)
         pdf.line(MARGIN, self.y, PAGE_W - MARGIN, self.y)
+
+    def _whole_cell(self, text: str, x: float, width: float, style: str) -> None:
+        """Text kept whole in a table cell of the current row: shrunk to fit, down to MIN_CODE_SIZE, then wrapped."""
+        pdf, size = self.pdf, TABLE_SIZE
+        pdf.set_font(FONT, style, size)
+        text = printable(pdf, one_line(text))
+        while size > MIN_CODE_SIZE and pdf.get_string_width(text) > width:
+            size = max(MIN_CODE_SIZE, size - 0.5)
+            pdf.set_font(FONT, style, size)
+        lines = wrap_lines(pdf, text, width, max_lines=len(text) or 1)  # as many lines as it takes: never an ellipsis
+        pdf.set_text_color(0)
+        draw_lines(pdf, lines, x, self.y + (ROW_H - len(lines) * size * PT * 1.25) / 2, width, size=size)
 
     # --- text ----------------------------------------------------------------------------------------------------
 

@@ -132,7 +132,7 @@ def test_status_xlsx_lists_everyone_in_scope_with_status_time_and_certificate(ci
     assert named["'" + HOSTILE[0]] == [
         "DINAS-A", "Dinas A", "'" + HOSTILE[0], employee.nip, employee.nik, "PNS", "Sudah", local(signature.signed_dt),
         "Hadir", display_code(signature.certificate.code)]
-    assert named["'" + HOSTILE[2]][6:9] == ["Sudah", local(city["signatures"]["a1_signed"].signed_dt), "Daring"]
+    assert named["'" + HOSTILE[2]][6:9] == ["Sudah", local(city["signatures"]["a1_signed"].signed_dt), "Jarak jauh"]
     assert named["'" + HOSTILE[2]][1] == "'=Bidang A1"
     unsigned = named["'" + HOSTILE[1]]
     assert unsigned[5:] == ["KONTRAK", "Belum", None, None, None]
@@ -248,7 +248,7 @@ def test_completion_xlsx_has_summary_tree_and_categories(city, client, signed_in
     assert list(sheets) == ["Ringkasan", "Per unit", "Per kategori"]
     tree = sheets["Per unit"]
     assert tree[0] == ["Kode unit", "Nama unit", "Kode induk", "Tingkat", "Wajib", "Sudah", "Belum", "Persentase (%)",
-                       "Hadir", "Daring"]
+                       "Hadir", "Jarak jauh"]
     assert tree[1:] == [
         ["KOTA", "Pemerintah Kota Uji", None, 0, 8, 4, 4, 50.0, 2, 2],
         ["DINAS-A", "Dinas A", "KOTA", 1, 6, 3, 3, 50.0, 2, 1],

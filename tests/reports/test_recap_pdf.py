@@ -82,7 +82,7 @@ def test_recap_prints_event_totals_categories_top_levels_and_signature_block(app
     pdf = get_pdf(client, recap_url(city["event"]))
     (lines,) = page_texts(pdf)
     text = "\n".join(lines)
-    for expected in ("Pemerintah Kabupaten Mekarsari", "REKAPITULASI PENANDATANGANAN DEKLARASI NETRALITAS ASN",
+    for expected in ("Pemerintah Kabupaten Mekarsari", "REKAPITULASI PENANDATANGANAN DEKLARASI NETRALITAS PEGAWAI",
                      "Deklarasi Netralitas ASN Pilkada 2026", "Semua perangkat daerah", "Menurut kategori pegawai",
                      TABLE_HEADER, "Kepala BKPSDM", "Dr. Hj. Siti Aminah, M.Si.", "NIP 197001011995032001",
                      "Halaman 1 dari 1", "WIB"):
@@ -100,6 +100,7 @@ def test_recap_prints_event_totals_categories_top_levels_and_signature_block(app
     dinas_a = lines.index("DINAS-A")
     assert lines[dinas_a:dinas_a + 8] == ["DINAS-A", "Dinas Pendidikan", "3", "2", "1", "66,7%", "1", "1"]
     assert "JUMLAH" in lines
+    assert "Jarak jauh" in lines and "Daring" not in text  # one word for remote signing, as on the pages
 
 
 def test_detailed_recap_lists_every_level(city, client, super_admin):
@@ -171,6 +172,8 @@ def test_names_with_diacritics_emoji_and_missing_glyphs_do_not_break_the_pdf(mak
 def test_recap_is_scoped(city, client, login_as, make_staff):
     login_as(make_staff(Role.VIEWER, agency=city["a"]))
     text = pdfread.text(get_pdf(client, recap_url(city["event"])))
+    assert "Kepala Dinas Pendidikan" in text.splitlines()  # the agency's head signs its recap, not BKPSDM's
+    assert "Kepala BKPSDM" not in text
     assert "Dinas Pendidikan (DINAS-A) beserta sub-unitnya" in text
     assert "BIDANG-A1" in text  # a child of this viewer's root: the second level here
     assert "DINAS-B" not in text and "Dinas Kesehatan" not in text and "KOTA" not in text
@@ -183,3 +186,26 @@ def test_recap_download_is_audited(city, client, super_admin):
     (entry,) = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "report.completion_export"))
     assert entry.actor_staff_id == super_admin.id
     assert json.loads(entry.data_json) == {"event": "pilkada-2026", "scope": "DINAS-A", "format": "pdf", "count": 2}
+
+
+def test_signatory_follows_the_scope(app, city, client, super_admin):
+    app.config.update(REPORT_SIGNATORY_TITLE="Kepala Badan Kepegawaian Daerah", REPORT_SIGNATORY_NAME="Dr. Siti")
+    whole = pdfread.text(get_pdf(client, recap_url(city["event"]))).splitlines()
+    assert "Kepala Badan Kepegawaian Daerah" in whole and "Dr. Siti" in whole
+    one_unit = pdfread.text(get_pdf(client, recap_url(city["event"], unit=city["b"].id))).splitlines()
+    assert "Kepala Dinas Kesehatan" in one_unit
+    assert "Kepala Badan Kepegawaian Daerah" not in one_unit and "Dr. Siti" not in one_unit
+    root = pdfread.text(get_pdf(client, recap_url(city["event"], unit=city["kota"].id))).splitlines()
+    assert "Kepala Badan Kepegawaian Daerah" in root  # a government's own recap: the configured signatory
+
+
+def test_agency_codes_are_never_cut(make_agency, make_employee, make_event, client, super_admin):
+    kota = make_agency("KOTA", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)
+    codes = ["UPTD-SDN-SUKAMAJU-01", "UPTD-SDN-SUKAMAJU-02", "SDN-0001-KECAMATAN-SUKAMAJU-KABUPATEN-X1"]
+    for code in codes:
+        make_employee(make_agency(code, parent=kota, name=f"Sekolah {code[-2:]}"))
+    text = pdfread.text(get_pdf(client, recap_url(make_event())))
+    lines = text.splitlines()
+    assert "UPTD-SDN-SUKAMAJU-01" in lines and "UPTD-SDN-SUKAMAJU-02" in lines
+    assert "…" not in text
+    assert codes[2] in "".join(lines)  # too long for one line even in small type: wrapped, every character there
