@@ -1,13 +1,19 @@
 """Landing page: public welcome, or the staff overview once signed in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from netralitas.events.models import Event, EventStatus
+from netralitas.events.tally import cached_tally
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.scope import agency_scope, employee_scope
+from netralitas.reports.completion import Counts
 
 bp = Blueprint("home", __name__)
 
@@ -22,7 +28,27 @@ def index():
         "employees": db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(
             employee_scope(current_user), Employee.is_active.is_(True))),
     }
-    return render_template("home/staff.html", totals=totals)
+    return render_template("home/staff.html", totals=totals, open_events=open_events(current_user))
+
+
+@dataclass(frozen=True)
+class OpenEvent:
+    """An open event and its progress in one staff member's scope (their subtree, or everything)."""
+
+    event: Event
+    counts: Counts
+
+
+def open_events(staff) -> list[OpenEvent]:
+    """Events open for signing, soonest closing first, counted by the event page's tally (cached, one roll-up)."""
+    events = db.session.scalars(sa.select(Event).where(Event.status == EventStatus.OPEN)
+                                .order_by(Event.closes_dt, Event.id)).all()
+    found = []
+    for event in events:
+        tally = cached_tally(event)
+        shown = tally.by_agency.get(staff.agency_id) if staff.is_scoped else tally
+        found.append(OpenEvent(event, Counts(shown.required, shown.signed, shown.attended) if shown else Counts()))
+    return found
 
 
 @bp.app_context_processor
