@@ -40,18 +40,26 @@ def verify_token(token: str, keys: list[PublicKey]) -> TokenClaims:
     header = _peek_header(token)
     if header.get("alg") != ALGORITHM:
         raise TokenError(f"algorithm {header.get('alg')!r} is not accepted")
-    by_kid = {k.kid: k for k in keys}
-    key = by_kid.get(header.get("kid"))
+    kid = header.get("kid")
+    if not isinstance(kid, str):  # a number, list or object would also break the lookup below
+        raise TokenError("key id missing or not a string")
+    key = next((k for k in keys if k.kid == kid), None)
     if key is None:
-        raise TokenError(f"unknown key id {header.get('kid')!r}")
+        raise TokenError(f"unknown key id {kid[:40]!r}")
     try:
         payload = jwt.decode(token, key.key, algorithms=[ALGORITHM], options={"require": ["iat"]})
     except jwt.exceptions.InvalidTokenError as exc:
         raise TokenError(f"signature or claims invalid: {exc}") from exc
-    code = payload.get("c")
-    if not isinstance(code, str) or not code or not isinstance(payload["iat"], int):
+    except (TypeError, ValueError, OverflowError) as exc:  # odd header or claim types PyJWT does not check itself
+        raise TokenError(f"malformed header or claims: {exc.__class__.__name__}") from exc
+    code, issued = payload.get("c"), payload.get("iat")
+    if not isinstance(code, str) or not code or type(issued) is not int:
         raise TokenError("payload does not name a certificate")
-    return TokenClaims(code, datetime.fromtimestamp(payload["iat"], UTC), key.kid)
+    try:
+        issued_dt = datetime.fromtimestamp(issued, UTC)
+    except (OverflowError, OSError, ValueError) as exc:  # signed, but not a time this calendar holds
+        raise TokenError("issue time out of range") from exc
+    return TokenClaims(code, issued_dt, key.kid)
 
 
 def _peek_header(token: str) -> dict:
