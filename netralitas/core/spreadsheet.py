@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 import zipfile
@@ -20,6 +21,8 @@ from openpyxl.utils import get_column_letter
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 HEADER_SCAN_CHARS = 64 * 1024
+#: SIMPEG/SIASN exports put report titles ("DAFTAR PEGAWAI ...", "Per tanggal ...") above the header row.
+HEADER_SCAN_ROWS = 15
 #: Limits checked on the zip directory before openpyxl decompresses anything (zip bombs).
 MAX_ZIP_MEMBERS = 500
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
@@ -34,7 +37,7 @@ CSV_BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
-#: (row number as the spreadsheet shows it, cell values) from the header row on.
+#: (row number as the spreadsheet shows it, cell values) from the first row on.
 RawRows = Generator[tuple[int, Sequence[Any]], None, None]
 
 
@@ -58,7 +61,7 @@ def normalize_header(value: Any) -> str:
 
 def read_sheet(content: bytes, filename: str, *, known_columns: Sequence[str], required_columns: Sequence[str],
                max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Sheet:
-    """Parse CSV or XLSX bytes; row numbers are those the spreadsheet shows (header is row 1)."""
+    """Parse CSV or XLSX bytes; the header is searched in the first rows; row numbers are those the spreadsheet shows."""
     if not content:
         raise SpreadsheetError("Berkas kosong.")
     if max_bytes is not None and len(content) > max_bytes:
@@ -91,14 +94,15 @@ def _build_sheet(raw_rows: RawRows, known_columns: Sequence[str],
 
 def _collect_rows(raw_rows: RawRows, known_columns: Sequence[str],
                   required_columns: Sequence[str], max_rows: int) -> Sheet:
-    header_row = next(raw_rows, None)
-    if header_row is None:
+    first_rows = list(itertools.islice(raw_rows, HEADER_SCAN_ROWS))
+    if not first_rows:
         raise SpreadsheetError("Berkas kosong: tidak ada baris judul kolom maupun data.")
-    header = [normalize_header(cell) for cell in header_row[1]]
+    position = _header_position(first_rows, known_columns, required_columns)
+    header = [normalize_header(cell) for cell in first_rows[position][1]]
     _check_header(header, known_columns, required_columns)
     positions = {name: index for index, name in enumerate(header) if name in known_columns}
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in raw_rows:
+    for number, cells in itertools.chain(first_rows[position + 1:], raw_rows):
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue  # blank rows between or after the data are not records
         if len(rows) >= max_rows:
@@ -111,6 +115,16 @@ def _collect_rows(raw_rows: RawRows, known_columns: Sequence[str],
     return Sheet(columns=list(positions), rows=rows, ignored_columns=ignored)
 
 
+def _header_position(first_rows: list[tuple[int, Sequence[Any]]], known_columns: Sequence[str],
+                     required_columns: Sequence[str]) -> int:
+    """Index of the row naming the most required, then known, columns; the first such row on a tie."""
+    def score(index: int) -> tuple[int, int, int]:
+        names = {normalize_header(cell) for cell in first_rows[index][1]}
+        return len(names.intersection(required_columns)), len(names.intersection(known_columns)), -index
+
+    return max(range(len(first_rows)), key=score)
+
+
 def _check_header(header: list[str], known_columns: Sequence[str], required_columns: Sequence[str]) -> None:
     duplicates = sorted({name for name in header if name and header.count(name) > 1 and name in known_columns})
     if duplicates:
@@ -118,8 +132,8 @@ def _check_header(header: list[str], known_columns: Sequence[str], required_colu
     missing = [name for name in required_columns if name not in header]
     if missing:
         raise SpreadsheetError(
-            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Baris pertama harus berisi judul kolom "
-            f"({', '.join(known_columns)}); unduh templat untuk contoh.")
+            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Salah satu dari {HEADER_SCAN_ROWS} baris pertama "
+            f"harus berisi judul kolom ({', '.join(known_columns)}); unduh templat untuk contoh.")
 
 
 def _csv_rows(content: bytes, known_columns: Sequence[str]) -> RawRows:
@@ -152,15 +166,19 @@ def _numbered_csv(reader: Iterator[list[str]]) -> RawRows:
 
 
 def _guess_delimiter(text: str, known_columns: Sequence[str]) -> str:
-    """Semicolon (Indonesian Excel) or comma: whichever splits the header into more known columns."""
-    first_line = text[:HEADER_SCAN_CHARS].lstrip("\r\n").split("\n", 1)[0]
+    """Semicolon (Indonesian Excel) or comma: whichever splits a header line (of the first rows) into more known columns."""
+    first_lines = text[:HEADER_SCAN_CHARS].lstrip("\r\n").split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
 
-    def score(delimiter: str) -> tuple[int, int]:
+    def known_in(line: str, delimiter: str) -> int:
         try:
-            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+            cells = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:  # e.g. an oversized field; the real read reports it
             cells = []
-        return sum(normalize_header(cell) in known_columns for cell in cells), first_line.count(delimiter)
+        return sum(normalize_header(cell) in known_columns for cell in cells)
+
+    def score(delimiter: str) -> tuple[int, int]:
+        best = max(known_in(line, delimiter) for line in first_lines)
+        return best, sum(line.count(delimiter) for line in first_lines)
 
     return max((",", ";"), key=score)
 
@@ -183,20 +201,27 @@ def _xlsx_numbered(workbook) -> RawRows:
     try:
         # Exporters often write a wrong <dimension>; without this openpyxl would stop early.
         sheet.reset_dimensions()
-        first = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
-        header = list(first)
-        while header and header[-1] is None:
-            header.pop()
-        yield 1, header
-        # Bounding the width stops one far-right cell from padding every row to 16,384 columns.
-        rows = sheet.iter_rows(min_row=2, max_col=max(len(header), 1), values_only=True)
-        yield from enumerate(rows, start=2)
+        first_rows = [_trimmed(row) for row in sheet.iter_rows(max_row=HEADER_SCAN_ROWS, max_col=MAX_COLUMNS,
+                                                               values_only=True)]
+        yield from enumerate(first_rows, start=1)
+        # Bounding the width (by the widest row the header is searched in) stops one far-right cell from
+        # padding every row to 16,384 columns.
+        width = max((len(row) for row in first_rows), default=1) or 1
+        rows = sheet.iter_rows(min_row=HEADER_SCAN_ROWS + 1, max_col=width, values_only=True)
+        yield from enumerate(rows, start=HEADER_SCAN_ROWS + 1)
     except SpreadsheetError:
         raise
     except Exception as exc:  # a corrupt sheet surfaces only while streaming it
         raise SpreadsheetError(f"Isi berkas .xlsx rusak ({exc.__class__.__name__}).") from None
     finally:
         workbook.close()
+
+
+def _trimmed(cells: Sequence[Any]) -> list[Any]:
+    values = list(cells)
+    while values and values[-1] is None:
+        values.pop()
+    return values
 
 
 def _check_zip(content: bytes) -> None:

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from netralitas.auth.access import roles_required
 from netralitas.auth.models import Role
+from netralitas.core import spreadsheet
 from netralitas.extensions import db
 from netralitas.masterdata import importer
 from netralitas.masterdata.forms import ImportConfirmForm, UploadForm
@@ -28,7 +29,8 @@ ROWS_SHOWN = 500
 def index():
     forms = {kind: UploadForm(prefix=kind) for kind in importer.KINDS}
     max_mb = f"{current_app.config['MAX_CONTENT_LENGTH'] / (1024 * 1024):g}"
-    return render_template("masterdata/import_index.html", forms=forms, max_mb=max_mb)
+    return render_template("masterdata/import_index.html", forms=forms, max_mb=max_mb,
+                           header_scan_rows=spreadsheet.HEADER_SCAN_ROWS)
 
 
 @bp.route(f"/{KIND}/unggah", methods=["POST"])

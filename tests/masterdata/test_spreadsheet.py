@@ -248,3 +248,40 @@ def test_write_xlsx_formats_text_columns_as_text_and_round_trips():
     assert sheet["C2"].number_format == "yyyy-mm-dd"
     rows = read(content, "t.xlsx").rows
     assert rows == [(2, {"kode": "007", "nama": "'-Dinas", "jenis": datetime(2024, 1, 2)})]
+
+
+# --- report titles above the header (SIMPEG exports) -------------------------------------------
+
+SIMPEG_TITLE_ROWS = [["DAFTAR PERANGKAT DAERAH PEMERINTAH KOTA CONTOH"], [], ["Per tanggal 01-02-2024"], ["", "", ""]]
+
+
+def test_xlsx_header_below_report_title_rows():
+    content = ImportFiles.xlsx([*SIMPEG_TITLE_ROWS, ["KODE", "NAMA", "KODE INDUK", "JENIS", "KETERANGAN"],
+                                ["PEMKOT", "Pemerintah Kota Contoh", None, "PEMDA"], ["DISDIK", "Dinas Pendidikan", "PEMKOT"]])
+    sheet = read(content, "opd.xlsx")
+    assert sheet.columns == list(COLUMNS) and sheet.ignored_columns == ["keterangan"]
+    assert [number for number, _ in sheet.rows] == [6, 7]  # as Excel numbers them, titles included
+    assert sheet.rows[1][1] == {"kode": "DISDIK", "nama": "Dinas Pendidikan", "kode_induk": "PEMKOT", "jenis": None}
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_header_below_report_title_rows(delimiter):
+    titles = ["DAFTAR PERANGKAT DAERAH PEMERINTAH KOTA CONTOH" + delimiter * 3, "", "Per tanggal 01-02-2024"]
+    header_and_rows = ["No" + delimiter + delimiter.join(COLUMNS), delimiter.join(["1", "PEMKOT", "Pemkot Contoh", "", "PEMDA"])]
+    sheet = read("\n".join([*titles, *header_and_rows, ""]).encode())
+    assert sheet.columns == list(COLUMNS)
+    assert sheet.rows == [(5, {"kode": "PEMKOT", "nama": "Pemkot Contoh", "kode_induk": "", "jenis": "PEMDA"})]
+
+
+def test_the_header_is_the_row_that_names_most_columns():
+    # A title that happens to contain one column name ("Nama") does not beat the real header.
+    content = ImportFiles.xlsx([["Nama instansi:", "Pemerintah Kota Contoh"], ["kode", "nama", "jenis"], ["A", "Satu", "DINAS"]])
+    sheet = read(content, "opd.xlsx")
+    assert sheet.rows == [(3, {"kode": "A", "nama": "Satu", "jenis": "DINAS"})]
+
+
+def test_a_header_below_the_scanned_rows_is_not_found():
+    rows = [[f"judul {n}"] for n in range(spreadsheet.HEADER_SCAN_ROWS)] + [["kode", "nama"], ["A", "Satu"]]
+    message = error_of(ImportFiles.xlsx(rows), "opd.xlsx")
+    assert "Kolom wajib tidak ditemukan: kode, nama" in message
+    assert f"{spreadsheet.HEADER_SCAN_ROWS} baris pertama" in message
