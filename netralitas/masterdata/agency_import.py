@@ -77,7 +77,7 @@ def plan_agencies(sheet: Sheet) -> AgencyPlan:
             rows_by_code[cleaned.values["code"]].append(number)
         checked.append((number, cleaned.values))
     flag_duplicates(plan, rows_by_code, "kode", "Kode")
-    in_file = {values["code"]: (number, _proposed(values, plan.stored, sheet.columns))
+    in_file = {values["code"]: (number, _proposed(plan, number, values, sheet.columns))
                for number, values in checked if values["code"] and len(rows_by_code[values["code"]]) == 1}
     _flag_unknown_parents(plan, in_file, rows_by_code)
     tree = _Tree(plan, in_file)
@@ -89,10 +89,14 @@ def plan_agencies(sheet: Sheet) -> AgencyPlan:
     return plan
 
 
-def _proposed(values: dict[str, Any], stored: dict[str, Node], columns: list[str]) -> Node:
+def _proposed(plan: AgencyPlan, number: int, values: dict[str, Any], columns: list[str]) -> Node:
     """The agency as the row wants it; columns missing from the file keep their stored value."""
-    current = stored.get(values["code"])
+    current = plan.stored.get(values["code"])
     kind = values["kind"] if "jenis" in columns or current is None else current.kind
+    if kind is None:  # a jenis no synonym names: never a reason to refuse the row (or its children)
+        kind = current.kind if current else AgencyKind.LAINNYA
+        outcome = f"jenis tersimpan ({kind.value}) tidak diubah" if current else f"dicatat sebagai {kind.value}"
+        plan.warn(number, f"Jenis '{values['kind_text']}' tidak dikenal; {outcome}")
     parent = values["parent_code"] if "kode_induk" in columns or current is None else current.parent_code
     return Node(current.id if current else None, values["code"], values["name"], kind, parent)
 

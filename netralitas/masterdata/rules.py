@@ -1,9 +1,11 @@
 """Field rules for agencies and employees, shared by the admin forms and the spreadsheet importer."""
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from netralitas.core import identity
@@ -19,6 +21,12 @@ GENDER_ALIASES = {"L": Gender.L, "LAKI-LAKI": Gender.L, "LAKI LAKI": Gender.L, "
                   "P": Gender.P, "PEREMPUAN": Gender.P, "WANITA": Gender.P, "F": Gender.P}
 #: Identity categories that are issued a NIP.
 NIP_CATEGORIES = (Category.PNS, Category.PPPK)
+#: Digits Excel keeps of a number; a longer NIP/NIK typed as a number loses the rest (they become 0).
+EXCEL_SIGNIFICANT_DIGITS = 15
+#: Above this a float no longer holds every integer exactly.
+EXACT_FLOAT_LIMIT = 2 ** 53
+#: SIMPEG/SIASN names for agency kinds (PEMKOT, UPTD PUSKESMAS, RSUD, ...), one per line; see its header.
+AGENCY_KIND_SYNONYMS_FILE = Path(__file__).with_name("agency_kind_synonyms.csv")
 
 
 @dataclass
@@ -84,15 +92,38 @@ def clean_agency(raw: dict[str, Any]) -> Cleaned:
     parent_code = normalize_code(raw.get("kode_induk")) or None
     if parent_code and parent_code == code:
         result.error("kode_induk", "Kode induk tidak boleh sama dengan kode sendiri")
-    kind_raw = text(raw.get("jenis")).upper() or AgencyKind.LAINNYA.value
-    try:
-        kind = AgencyKind(kind_raw)
-    except ValueError:
-        kind = None
-        allowed = ", ".join(k.value for k in AgencyKind)
-        result.error("jenis", f"Jenis '{kind_raw}' tidak dikenal; pilih salah satu: {allowed}")
-    result.values = {"code": code, "name": name, "parent_code": parent_code, "kind": kind}
+    kind_text = " ".join(text(raw.get("jenis")).split())
+    # "-" is how many exports write an empty cell.
+    kind = agency_kind_of(kind_text) if kind_key(kind_text) else AgencyKind.LAINNYA
+    # An unknown kind (None) is not an error: the kind only drives labels, and refusing a root row would
+    # refuse every row below it. The importer decides what it becomes and warns.
+    result.values = {"code": code, "name": name, "parent_code": parent_code, "kind": kind, "kind_text": kind_text}
     return result
+
+
+def kind_key(value: Any) -> str:
+    """How agency kinds are compared: letters and digits only, upper-cased ('Satpol-PP' = 'SATPOL PP')."""
+    return "".join(ch for ch in text(value).upper() if ch.isalnum())
+
+
+def load_agency_kind_synonyms(path: Path) -> dict[str, AgencyKind]:
+    """The kind names themselves plus the synonyms file, by kind_key; a name mapped two ways is a bug."""
+    table = {kind_key(kind.value): kind for kind in AgencyKind}
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    for row in csv.DictReader(lines):
+        key, kind = kind_key(row["sebutan"]), AgencyKind(row["jenis"].strip())
+        if table.setdefault(key, kind) != kind:
+            raise ValueError(f"{path.name}: {row['sebutan']!r} maps to both {table[key]} and {kind}")
+    return table
+
+
+AGENCY_KIND_SYNONYMS = load_agency_kind_synonyms(AGENCY_KIND_SYNONYMS_FILE)
+
+
+def agency_kind_of(value: Any) -> AgencyKind | None:
+    """The kind a SIMPEG/SIASN 'jenis' value names (synonyms included); None when it names none."""
+    return AGENCY_KIND_SYNONYMS.get(kind_key(value))
 
 
 def clean_employee(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
@@ -168,10 +199,11 @@ def _clean_gender(value: Any, result: Cleaned) -> str | None:
 
 def _clean_identity(value: Any, column: str, category: Category | None, result: Cleaned, today: date | None):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel keeps only 15 significant digits: an 16/18-digit number cell has already lost digits.
-        result.error(column, f"{column.upper()} tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
-                             "format kolom sebagai Teks lalu isi ulang")
-        return None
+        value = intact_number_digits(value)
+        if value is None:
+            result.error(column, f"{column.upper()} tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
+                                 "format kolom sebagai Teks lalu isi ulang")
+            return None
     raw = text(value)
     if not raw:
         return None
@@ -182,6 +214,24 @@ def _clean_identity(value: Any, column: str, category: Category | None, result: 
     except identity.IdentityError as exc:
         result.error(column, str(exc))
         return None
+
+
+def intact_number_digits(value: int | float) -> str | None:
+    """The digits of a number cell holding a NIP/NIK, or None when digits may have been lost.
+
+    Excel keeps 15 significant digits, so a 16- or 18-digit number typed into it is saved ending in 0
+    (and often in scientific notation, which openpyxl reads as a float). A longer number ending in another
+    digit was written by a program (SIMPEG exports write exact integers) and is intact; so is a float only
+    while it is exact (up to 2**53).
+    """
+    if isinstance(value, float):
+        if not value.is_integer() or abs(value) > EXACT_FLOAT_LIMIT:
+            return None
+        value = int(value)
+    digits = str(value)
+    if len(digits) > EXCEL_SIGNIFICANT_DIGITS and digits.endswith("0"):
+        return None
+    return digits
 
 
 def _clean_optional(value: Any, parser, column: str, result: Cleaned):

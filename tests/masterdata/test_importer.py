@@ -322,9 +322,9 @@ def test_duplicate_code_in_the_file(app):
 
 
 def test_children_of_a_bad_new_parent_are_skipped_in_only_valid_mode(app):
-    report = import_agencies("P,Induk,,SALAH\nC,Anak,P,UNIT\nX,Lain,,DINAS\n", only_valid=True)
+    report = import_agencies("P,,,PEMDA\nC,Anak,P,UNIT\nX,Lain,,DINAS\n", only_valid=True)
     assert report.was_applied
-    assert errors_of(report) == {(2, "jenis"), (3, "kode_induk")}
+    assert errors_of(report) == {(2, "nama"), (3, "kode_induk")}
     assert "Induk P (baris 2) bermasalah" in report.errors[1].message
     assert set(tree()) == {"X"}
 
