@@ -1,6 +1,9 @@
 """Operator forms: event settings and the declaration text."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -9,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from netralitas.core.forms import AppForm
 from netralitas.events.models import ElectionKind
 from netralitas.events.texts import TextContent
-from netralitas.masterdata.models import Category
+from netralitas.masterdata.models import Agency, Category
 
 ELECTION_LABELS = {ElectionKind.PEMILU: _l("Pemilu"), ElectionKind.PILKADA: _l("Pilkada"),
                    ElectionKind.LAINNYA: _l("Lainnya")}
@@ -21,6 +24,46 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+@dataclass(frozen=True)
+class AgencyNode:
+    """One agency of the picker's tree, with the agencies below it."""
+
+    id: int
+    name: str
+    code: str
+    children: tuple[AgencyNode, ...]
+
+
+class AgencyTreeField(SelectMultipleField):
+    """Agencies chosen by ticking checkboxes in nested lists (templates/events/_agency_picker.html).
+
+    A multi-select needs Ctrl/⌘ and is useless on a tablet; nested checkbox lists work without JavaScript, and
+    static/js/agency_picker.js only adds the search box and "a parent ticks its sub-units".
+    """
+
+    agencies: tuple[Agency, ...] = ()
+
+    def set_agencies(self, agencies: Iterable[Agency]) -> None:
+        """The agencies on offer, in tree order (parents before children)."""
+        self.agencies = tuple(agencies)
+        self.choices = [(a.id, f"{a.name} ({a.code})") for a in self.agencies]
+
+    def tree(self) -> list[AgencyNode]:
+        """The offered agencies as nested nodes; an agency whose parent is not offered starts a tree of its own."""
+        offered = {a.id for a in self.agencies}
+        below: dict[int | None, list[Agency]] = {}
+        for agency in self.agencies:
+            below.setdefault(agency.parent_id if agency.parent_id in offered else None, []).append(agency)
+
+        def nodes(parent_id: int | None) -> tuple[AgencyNode, ...]:
+            return tuple(AgencyNode(a.id, a.name, a.code, nodes(a.id)) for a in below.get(parent_id, []))
+
+        return list(nodes(None))
+
+    def is_checked(self, agency_id: int) -> bool:
+        return agency_id in (self.data or [])
 
 
 class EventForm(AppForm):
@@ -36,7 +79,7 @@ class EventForm(AppForm):
     is_attendance_on = BooleanField(_l("Gunakan kode kehadiran di layar (tanda tangan di lokasi tercatat hadir)"),
                                     default=True)
     categories = MultiCheckboxField(_l("Kategori pegawai yang wajib"), choices=[(c.value, c.value) for c in Category])
-    agency_ids = SelectMultipleField(_l("Perangkat daerah yang wajib (kosong = semua)"), coerce=int)
+    agency_ids = AgencyTreeField(_l("Perangkat daerah yang wajib (kosong = semua)"), coerce=int)
     submit = SubmitField(_l("Simpan"))
 
     def validate_closes_at(self, field) -> None:

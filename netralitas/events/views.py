@@ -24,7 +24,7 @@ from netralitas.extensions import db
 from netralitas.masterdata.forms import ConfirmForm
 from netralitas.masterdata.models import Category
 from netralitas.masterdata.scope import get_agency_in_scope
-from netralitas.masterdata.services import agency_choices
+from netralitas.masterdata.services import agencies_in_scope
 
 bp = Blueprint("events", __name__)
 
@@ -87,7 +87,7 @@ def _event_form(event: Event | None = None) -> EventForm:
                 "is_attendance_on": event.is_attendance_on, "categories": [c.value for c in event.categories],
                 "agency_ids": [a.id for a in event.agencies]}
     form = EventForm(data=data)
-    form.agency_ids.choices = agency_choices(current_user)
+    form.agency_ids.set_agencies(agencies_in_scope(current_user, include_inactive=False))
     return form
 
 

@@ -158,3 +158,30 @@ def test_board_polls_with_its_key_and_keeps_working_after_sign_out(app, client, 
         assert stranger.get(path, query_string={"k": wrong}).status_code == 302, wrong
     assert stranger.get(f"/e/{other.slug}/board.json", query_string={"k": key}).status_code == 302
     assert "Set-Cookie" not in stranger.get(source).headers  # no session is started for a poll
+
+
+def test_agencies_are_picked_from_a_tree_of_checkboxes(client, make_staff, login_as, make_agency):
+    """No multi-select (Ctrl/⌘ on a tablet): nested checkbox lists that work without JavaScript."""
+    _operator(make_staff, login_as)
+    root = make_agency("KOTA", name="Pemerintah Kota")
+    dinas = make_agency("DINKES", parent=root, name="Dinas Kesehatan")
+    puskesmas = make_agency("PKM-01", parent=dinas, name="Puskesmas <Melati>")
+    other = make_agency("DISDIK", parent=root, name="Dinas Pendidikan")
+    page = client.get("/admin/acara/baru").text
+    assert "<select" not in page.split('name="agency_ids"')[0].rsplit("<fieldset", 1)[-1]
+    assert 'multiple' not in page
+    boxes = re.findall(r'<input[^>]*type="checkbox" name="agency_ids" value="(\d+)"', page)
+    assert boxes == [str(a.id) for a in (root, dinas, puskesmas, other)]  # tree order
+    # Nested: the puskesmas sits in a list inside the dinas's item, which sits inside the city's.
+    tree = page[page.index('class="agency-tree'):]
+    assert tree.index("Dinas Kesehatan") < tree.index("<ul", tree.index("Dinas Kesehatan")) < tree.index("Puskesmas")
+    assert "Puskesmas &lt;Melati&gt;" in page
+    assert 'src="/static/js/agency_picker.js"' in page and "style=" not in tree
+
+    response = client.post("/admin/acara/baru", data={**EVENT_FORM, "agency_ids": [str(dinas.id), str(other.id)]})
+    assert response.status_code == 302
+    event = db.session.scalar(sa.select(Event))
+    assert sorted(a.id for a in event.agencies) == sorted([dinas.id, other.id])
+    edit = client.get(f"/admin/acara/{event.id}/ubah").text
+    checked = re.findall(r'name="agency_ids" value="(\d+)" checked', edit)
+    assert sorted(checked) == sorted([str(dinas.id), str(other.id)])
