@@ -53,6 +53,8 @@ class PublicRecord:
     signed_dt: datetime
     revoked_dt: datetime | None
     revocation_reason: RevocationReason | None
+    #: Internal: the page shows it (and the reason) to a signed-in super admin only.
+    revocation_note: str | None
     employee_name: str
     nip: str | None
     nik: str | None
@@ -197,7 +199,8 @@ def _public_record_query() -> sa.Select:
     # Built once: ORM entities with joined loads cost ~4x as much CPU per lookup as these columns.
     return (
         sa.select(Certificate.code, Certificate.token, Signature.signed_dt, Signature.revoked_dt,
-                  Signature.revocation_reason, Employee.name.label("employee_name"), Employee.nip, Employee.nik,
+                  Signature.revocation_reason, Signature.revocation_note, Employee.name.label("employee_name"),
+                  Employee.nip, Employee.nik,
                   Agency.name.label("agency_name"), Event.name.label("event_name"))
         .join(Signature, Signature.id == Certificate.signature_id)
         .join(Employee, Employee.id == Signature.employee_id)

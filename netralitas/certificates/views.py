@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request, session
+from flask_login import current_user
 
+from netralitas.auth.models import Role
 from netralitas.certificates import services
 from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
 from netralitas.core.masking import mask_name, mask_number
@@ -53,11 +55,12 @@ def check_code():
 def _answer(verification: services.Verification, typed_code: str | None = None):
     """The verdict page: 200 for VALID and REVOKED, 404 for NOT VALID; never cached."""
     record = verification.record
+    with_reason = record is not None and record.is_revoked and _may_read_revocation_reason()
     if verification.verdict == services.Verdict.NOT_VALID:
         current_app.logger.info("certificate check NOT VALID: %s", verification.reason)
     page = render_template("certificates/verify.html", verdict=verification.verdict.value,
                            style=VERDICT_STYLE[verification.verdict], typed_code=typed_code,
-                           details=_public_details(record) if record else None,
+                           details=_public_details(record, with_reason=with_reason) if record else None,
                            event={"name": record.event_name} if record else None,
                            official_host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc)
     status = NOT_FOUND if verification.verdict == services.Verdict.NOT_VALID else 200
@@ -66,8 +69,21 @@ def _answer(verification: services.Verification, typed_code: str | None = None):
     return response
 
 
-def _public_details(record: services.PublicRecord) -> dict[str, str | None]:
-    """The minimum anyone may see (UU PDP): masked name and number; the revocation note stays internal."""
+def _may_read_revocation_reason() -> bool:
+    """Only a signed-in super admin (who sees it in the certificate screens anyway) learns why it was revoked.
+
+    A reason such as a disciplinary case is personal data (UU PDP): the public sees DICABUT and the date. An
+    anonymous visitor carries no login in the session (nor a remember cookie), so the staff account is loaded only
+    for a visitor who may be staff.
+    """
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember_cookie not in request.cookies:
+        return False
+    return current_user.is_authenticated and current_user.role == Role.SUPER_ADMIN
+
+
+def _public_details(record: services.PublicRecord, *, with_reason: bool = False) -> dict[str, str | None]:
+    """The minimum anyone may see (UU PDP): masked name and number; reason and note only when with_reason."""
     return {
         "name": mask_name(record.employee_name),
         "is_nip": bool(record.nip),  # the label (NIP or NIK) is translated in the template
@@ -77,7 +93,8 @@ def _public_details(record: services.PublicRecord) -> dict[str, str | None]:
         "signed_dt": record.signed_dt,
         "code": services.display_code(record.code),
         "revoked_dt": record.revoked_dt,
-        "reason": str(REASON_LABELS[record.revocation_reason]) if record.revocation_reason else None,
+        "reason": str(REASON_LABELS[record.revocation_reason]) if with_reason and record.revocation_reason else None,
+        "note": record.revocation_note if with_reason else None,
     }
 
 
