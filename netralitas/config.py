@@ -44,6 +44,22 @@ def _create_key_file(key_file: Path) -> None:
         draft.unlink(missing_ok=True)
 
 
+#: A Redis that stops answering (host down, network cut) costs a request at most this long before the limiter
+#: counts in memory instead; the OS default for a silent host is minutes. Passed only to redis:// storages.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def ratelimit_storage_uri() -> str:
+    """Where rate-limit counters live: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory:// (one count per process)."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or os.environ.get("REDIS_URL", "").strip()
+            or "memory://")
+
+
+def ratelimit_storage_options(uri: str) -> dict[str, float]:
+    """Connection options for the limiter's storage: the Redis timeouts, nothing for the other kinds."""
+    return dict(REDIS_TIMEOUTS) if uri.startswith("redis") else {}
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -92,7 +108,13 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         #: Upload cap for spreadsheets (bytes); the importer reports it in Indonesian.
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        #: A Redis shared by every app process (empty = none); it holds the rate-limit counters.
+        self.REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+        #: memory:// counts per process: with several gunicorn workers each limit multiplies (gunicorn.conf.py warns).
+        self.RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
+        self.RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(self.RATELIMIT_STORAGE_URI)
+        #: Redis down mid-run: each process counts in memory until it answers again; a venue must keep signing.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")

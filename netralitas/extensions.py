@@ -1,8 +1,10 @@
 """Flask extensions, created here once and bound to the app in create_app()."""
+import logging
 from functools import cache
 
 from babel import Locale
 from flask import request, session
+from flask.logging import default_handler
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -18,6 +20,18 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _storage_news_only(record: logging.LogRecord) -> bool:
+    """Warnings and the storage's recovery; not the INFO line of each breach, which names its key (an email)."""
+    return record.levelno >= logging.WARNING or record.msg == "Rate limit storage recovered"
+
+
+# Flask-Limiter says "storage unreachable - falling back to in-memory storage" (and later "recovered") on its own
+# logger, which has only a NullHandler: without the app's stderr handler a Redis outage leaves no trace in the log.
+limiter.logger.addHandler(default_handler)
+limiter.logger.addFilter(_storage_news_only)
+limiter.logger.setLevel(logging.INFO)
 
 
 def select_locale() -> Locale:

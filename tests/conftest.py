@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import io
 import itertools
 import os
@@ -53,6 +54,29 @@ def require_postgres() -> None:
         if IN_CI:
             pytest.fail(f"CI=true but {_PG_REASON}")
         pytest.skip(_PG_REASON)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@functools.cache
+def redis_unavailable() -> str | None:
+    """None when Redis answers at REDIS_URL, else the reason it does not (asked once per run)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+        return None
+    except redis.RedisError as exc:
+        return f"Redis not reachable at {REDIS_URL}: {exc.__class__.__name__}"
+
+
+def require_redis() -> None:
+    """Skip (locally) or fail (under CI=true) when Redis is missing."""
+    if reason := redis_unavailable():
+        if IN_CI:
+            pytest.fail(f"CI=true but {reason}")
+        pytest.skip(reason)
 
 
 def database_url(backend: str, tmp_path_factory) -> str:

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from netralitas import InstanceFolderError, create_app
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.resilience.app_server import ROOT, clean_env, gunicorn_command
 
 
 @pytest.fixture
@@ -44,12 +43,6 @@ def test_full_disk_or_read_only_folder(tmp_path, monkeypatch, code, reason):
     assert "NETRALITAS_INSTANCE" in str(caught.value)  # says what to do, too
 
 
-def clean_env(instance: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "INVITATION_KEY", "FLASK_APP"}}
-    env["NETRALITAS_INSTANCE"] = str(instance)
-    return env
-
-
 def test_flask_cli_prints_one_line_and_exits_nonzero(blocked_folder):
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT,
                             env=clean_env(blocked_folder), capture_output=True, text=True, timeout=60)
@@ -62,7 +55,7 @@ def test_flask_cli_prints_one_line_and_exits_nonzero(blocked_folder):
 
 def test_gunicorn_stops_before_starting_workers(blocked_folder):
     # gunicorn.conf.py checks the folder in the master: no worker starts, so none can race another to halt gunicorn.
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", "127.0.0.1:0", "app:app"],
+    result = subprocess.run(gunicorn_command("--workers", "2", "--bind", "127.0.0.1:0"),
                             cwd=ROOT, env=clean_env(blocked_folder), capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 4
@@ -73,8 +66,7 @@ def test_gunicorn_stops_before_starting_workers(blocked_folder):
 
 def test_gunicorn_without_the_config_file_halts_when_the_worker_cannot_load(blocked_folder):
     # Started without gunicorn.conf.py (another folder, another -c): app.py's exit status stops gunicorn instead.
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "-c", os.devnull, "--workers", "1",
-                             "--bind", "127.0.0.1:0", "app:app"],
+    result = subprocess.run(gunicorn_command("-c", os.devnull, "--workers", "1", "--bind", "127.0.0.1:0"),
                             cwd=ROOT, env=clean_env(blocked_folder), capture_output=True, text=True, timeout=60)
     output = result.stdout + result.stderr
     assert result.returncode == 4
