@@ -210,11 +210,11 @@ def register_request_hooks(app: Flask) -> None:
     """Security headers and body checks on every request, and the template context shared by all pages."""
     from netralitas.auth.access import EXPORTERS, MANAGERS, RUNNERS
     from netralitas.core.formatting import active_locale, register_template_filters
-    from netralitas.core.security import SecurityHeaders, refuse_json_form_posts, refuse_nul_characters
+    from netralitas.core.security import SecurityHeaders, hsts_headers, refuse_json_form_posts, refuse_nul_characters
     from netralitas.ops.logging import init_request_logging
 
     init_request_logging(app)  # one JSON line per request on the `netralitas.request` logger
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts_headers(app.config["PUBLIC_BASE_URL"], app.config["HSTS_MAX_AGE"]))
     app.before_request(refuse_json_form_posts)
     app.before_request(refuse_nul_characters)
     register_template_filters(app)

@@ -104,6 +104,8 @@ class Config:
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
         self.REMEMBER_COOKIE_HTTPONLY = True
+        #: Strict-Transport-Security max-age (seconds) sent when PUBLIC_BASE_URL is https; 0 turns it off.
+        self.HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", 365 * 24 * 3600))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         #: Upload cap for spreadsheets (bytes); the importer reports it in Indonesian.

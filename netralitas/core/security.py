@@ -44,14 +44,31 @@ class SecurityHeaders:
     cost, on paths that answer thousands of times a minute (the board, the verify page).
     """
 
-    def __init__(self, wsgi_app):
+    def __init__(self, wsgi_app, extra_headers: tuple[tuple[str, str], ...] = ()):
         self.wsgi_app = wsgi_app
+        #: Deployment-dependent headers (HSTS behind https), added unless the response set them.
+        self.extra_headers = tuple((name.lower(), (name, value)) for name, value in extra_headers)
 
     def __call__(self, environ, start_response):
         def start_with_headers(status, headers, exc_info=None):
-            return start_response(status, with_security_headers(headers), exc_info)
+            headers = with_security_headers(headers)
+            if self.extra_headers:
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for name, header in self.extra_headers if name not in present)
+            return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)
+
+
+def hsts_headers(public_base_url: str, max_age: int) -> tuple[tuple[str, str], ...]:
+    """Strict-Transport-Security when the official address is https and max_age > 0, else nothing.
+
+    Sent by the app itself, so a proxy that forgets it still leaves browsers refusing plain http next time
+    (a venue Wi-Fi that rewrites http cannot then strip TLS from the verify page or the sign-in).
+    """
+    if max_age <= 0 or not public_base_url.startswith("https://"):
+        return ()
+    return (("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains"),)
 
 
 def refuse_json_form_posts() -> None:
