@@ -1,5 +1,10 @@
 """The super admin's view of the audit log."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -34,7 +39,40 @@ def entry_list():
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     actions = db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
     return render_template("audit/entry_list.html", page=page, action=action, actor=actor, target=target,
-                           day=args.get("tanggal", ""), actions=actions)
+                           day=args.get("tanggal", ""), actions=actions, data_items=data_items)
+
+
+@dataclass(frozen=True)
+class DataItem:
+    """One key of an entry's data as the screen shows it: a readable value, or the keys of a nested object."""
+
+    key: str
+    value: str = ""
+    children: tuple[DataItem, ...] = ()
+
+
+def data_items(data_json: str | None) -> tuple[DataItem, ...]:
+    """An entry's stored JSON as key/value rows: nested objects nest, lists of plain values read "a, b, c"."""
+    try:
+        data = json.loads(data_json or "{}")
+    except ValueError:  # written by record() as JSON; anything else (an edit outside the app) shows as it is
+        return (DataItem("", data_json or ""),)
+    return _items(data) if isinstance(data, dict) else (DataItem("", _readable(data)),)
+
+
+def _items(data: dict[str, Any]) -> tuple[DataItem, ...]:
+    return tuple(DataItem(str(key), children=_items(value)) if isinstance(value, dict) and value
+                 else DataItem(str(key), _readable(value)) for key, value in data.items())
+
+
+def _readable(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, list) and not any(isinstance(item, dict | list) for item in value):
+        return ", ".join(_readable(item) for item in value)
+    return json.dumps(value, ensure_ascii=False)  # numbers, true/false/null, lists of objects
 
 
 def _parse_day(value: str | None):

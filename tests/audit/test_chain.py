@@ -379,3 +379,19 @@ def test_audit_screen_needs_login(client):
     response = client.get("/admin/audit/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/masuk")
+
+
+def test_audit_screen_shows_data_as_readable_keys_and_values(app, client, make_staff, login_as):
+    record("ani@contoh.go.id", "event.update", "event", 7, "ringkasan-data",
+           {"event": "pilkada-2026", "count": 2, "categories": ["PNS", "PPPK"], "is_open": True,
+            "before": {"name": "Lama <b>x</b>"}, "sha256": "a" * 64})
+    db.session.commit()
+    login_as(make_staff(Role.SUPER_ADMIN))
+    body = client.get("/admin/audit/").get_data(as_text=True)
+    assert '{"event"' not in body and "&#34;event&#34;" not in body  # no raw JSON
+    for key, value in (("event", "pilkada-2026"), ("count", "2"), ("categories", "PNS, PPPK"), ("is_open", "true"),
+                       ("sha256", "a" * 64)):
+        assert re.search(rf'<dt title="{key}">{key}</dt><dd>{value}</dd>', body), key
+    # A nested object nests its own keys; stored text stays escaped.
+    assert re.search(r'<dt title="before">before</dt><dd><dl class="audit-kv"><dt title="name">name</dt>'
+                     r"<dd>Lama &lt;b&gt;x&lt;/b&gt;</dd></dl></dd>", body)
