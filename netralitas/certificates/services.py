@@ -240,7 +240,13 @@ def verdict_of(found: PublicRecord) -> Verification:
 
 
 def revoke(actor: Staff, certificate: Certificate, reason: RevocationReason, note: str) -> None:
-    """Revoke a certificate and its signature; the employee may sign again after a code re-issue."""
+    """Revoke a certificate and its signature, and end the code it was signed with (same transaction).
+
+    Whoever holds the old code and the birth date could otherwise sign again at once and get a new VALID
+    certificate; only a help-desk re-issue (after checking the ID card) lets the employee sign again.
+    """
+    from netralitas.invitations.services import end_invitation
+
     signature = certificate.signature
     if signature.is_revoked:
         raise ValueError("Sertifikat ini sudah dicabut.")
@@ -248,6 +254,7 @@ def revoke(actor: Staff, certificate: Certificate, reason: RevocationReason, not
     signature.revocation_reason = reason
     signature.revocation_note = note.strip()[:500] or None
     signature.revoked_by_id = actor.id
+    end_invitation(signature.event_id, signature.employee_id)
     record(actor, "certificate.revoke", "certificate", certificate.id,
            f"Sertifikat {display_code(certificate.code)} ({signature.employee.name}) dicabut: {reason.value}",
            {"code": certificate.code, "event": signature.event.slug, "reason": reason.value, "note": note[:200]})

@@ -145,11 +145,13 @@ def _export_row(row: sa.Row) -> ExportRow:
     return ExportRow(row[0], row[1], row[2], row[3], row[4], row[5].value, row[6], row[7], row[8])
 
 
-def employee_row(event: Event, employee: Employee) -> ExportRow:
-    """One employee's row (a live invitation is created first if they have none)."""
+def employee_row(event: Event, employee: Employee) -> ExportRow | None:
+    """One employee's row (an invitation is created first if they never had one); None when their code was ended."""
     ensure_invitations(event, [employee.id])
     generation = db.session.scalar(sa.select(Invitation.generation).where(
         Invitation.event_id == event.id, Invitation.employee_id == employee.id, Invitation.revoked_dt.is_(None)))
+    if generation is None:
+        return None
     return ExportRow(employee.id, employee.name, employee.nip, employee.nik, employee.agency.name,
                      employee.category.value, employee.phone, employee.email, generation)
 

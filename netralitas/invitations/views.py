@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 from netralitas.auth.access import EXPORTERS, RUNNERS, roles_required
 from netralitas.core.qr import qr_svg
 from netralitas.core.sql import commit_retrying_once
+from netralitas.core.timezones import local_time
 from netralitas.events.models import Event
 from netralitas.events.services import is_required
 from netralitas.extensions import db
@@ -61,7 +62,8 @@ def codes_pdf(event_id: int):
         return redirect(url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int),
                                 belum=request.args.get("belum")))
     commit_retrying_once(db.session, lambda: _prepare_export(selection, "pdf"))
-    content = slips.slips_pdf(event.name, exports.slips(event.id, exports.iter_rows(exports.rows_query(selection))))
+    content = slips.slips_pdf(event.name, exports.slips(event.id, exports.iter_rows(exports.rows_query(selection))),
+                              closes=_closes(event))
     return _pdf(content, _file_name(selection, "pdf"))
 
 
@@ -109,14 +111,19 @@ def reissue(event_id: int, employee_id: int):
 def slip_pdf(event_id: int, employee_id: int):
     event, employee = _required_employee(event_id, employee_id)
 
-    def prepare() -> exports.ExportRow:
+    def prepare() -> exports.ExportRow | None:
         row = exports.employee_row(event, employee)
-        exports.record_export(current_user, exports.select_for(current_user, event, None), "slip-pdf", 1,
-                              employee=employee)
+        if row is not None:
+            exports.record_export(current_user, exports.select_for(current_user, event, None), "slip-pdf", 1,
+                                  employee=employee)
         return row
 
     row = commit_retrying_once(db.session, prepare)
-    content = slips.slips_pdf(event.name, exports.slips(event.id, [row]))
+    if row is None:  # the code was ended with a revoked certificate: a new one is a re-issue, after the ID check
+        flash(_("Kode %(name)s sudah tidak berlaku (sertifikatnya dicabut). Terbitkan ulang kodenya setelah memeriksa "
+                "KTP atau kartu pegawai.", name=employee.name), "warning")
+        return redirect(url_for(".helpdesk", event_id=event.id, q=employee.nip or employee.nik))
+    content = slips.slips_pdf(event.name, exports.slips(event.id, [row]), closes=_closes(event))
     return _pdf(content, secure_filename(f"slip-{event.slug}-{employee.id}.pdf"))
 
 
@@ -151,6 +158,11 @@ def _attachment(response: Response, file_name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
     return response
+
+
+def _closes(event: Event) -> str:
+    """The signing deadline as the slips print it, in the display time zone."""
+    return local_time(event.closes_dt, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _pdf(content: bytes, file_name: str) -> Response:
