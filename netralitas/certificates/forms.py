@@ -39,7 +39,7 @@ def _printed_code(form, field) -> None:
             raise ValidationError(_l("Kode sertifikat terdiri dari NTR dan 9 huruf/angka, "
                                      "misalnya NTR-7K2Q-M9XP-3.")) from None
         raise ValidationError(_l("Kode ini tidak mungkin benar: periksa kembali setiap huruf dan angka "
-                                 "(huruf terakhir adalah huruf pemeriksa).")) from None
+                                 "(karakter terakhir, huruf atau angka, adalah karakter pemeriksa).")) from None
 
 
 class CheckCodeForm(AppForm):

@@ -5,6 +5,8 @@ import hashlib
 import hmac
 import secrets
 
+from flask_babel import lazy_gettext as _l
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Crockford's extra check symbols: the check value is modulo 37.
 CHECK_ALPHABET = ALPHABET + "*~$=U"
@@ -13,7 +15,10 @@ _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 class CodeError(ValueError):
-    """A code that cannot be right (wrong length, letters outside the alphabet, bad check symbol)."""
+    """A code that cannot be right (wrong length, letters outside the alphabet, bad check symbol).
+
+    str() is the message in the reader's language (a lazy string, translated when shown).
+    """
 
 
 def random_code(length: int) -> str:
@@ -42,7 +47,7 @@ def parse(typed: str, length: int) -> str:
     """The normalised code if it has the right length and alphabet, else CodeError."""
     code = normalize(typed)
     if len(code) != length or any(ch not in ALPHABET for ch in code):
-        raise CodeError(f"Kode harus {length} huruf/angka")
+        raise CodeError(_l("Kode harus %(n)d huruf/angka", n=length))
     return code
 
 
@@ -63,10 +68,11 @@ def parse_checked(typed: str, length: int) -> str:
     """Validate a code typed with its trailing check symbol; return the code without it."""
     raw = normalize(typed)
     if len(raw) != length + 1:
-        raise CodeError(f"Kode harus {length + 1} huruf/angka")
+        raise CodeError(_l("Kode harus %(n)d huruf/angka", n=length + 1))
     body, check = raw[:-1], raw[-1]
     if any(ch not in ALPHABET for ch in body) or check not in CHECK_ALPHABET or check_symbol(body) != check:
-        raise CodeError("Kode tidak valid: periksa kembali setiap huruf dan angka")
+        raise CodeError(_l("Kode tidak valid: periksa kembali setiap huruf dan angka (karakter terakhir, huruf atau "
+                           "angka, adalah karakter pemeriksa)"))
     return body
 
 

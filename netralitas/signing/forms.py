@@ -6,9 +6,10 @@ import binascii
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from netralitas.core.forms import AppForm
+from netralitas.signing.services import parse_birth_date
 
 DATA_URL_PREFIX = "data:image/png;base64,"
 
@@ -20,18 +21,24 @@ class AccessForm(AppForm):
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                                   "placeholder": "ABCDE-FGHJK-MNP"})
     birth_date = StringField(_l("Tanggal lahir"), validators=[DataRequired(_l("Masukkan tanggal lahir Anda.")),
-                                                               Length(max=20)],
+                                                               Length(max=40)],
                              render_kw={"inputmode": "numeric", "autocomplete": "bday", "placeholder": "DD-MM-YYYY"})
     attendance = StringField(_l("Kode kehadiran di layar"), validators=[Length(max=10)],
                              render_kw={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1234"})
     submit = SubmitField(_l("Lanjut"))
 
+    def validate_birth_date(self, field) -> None:
+        """A date no notation can read is a typing problem, told at once (and never counted as a failed attempt)."""
+        if field.data and parse_birth_date(field.data) is None:
+            raise ValidationError(_l("Format tanggal lahir tidak dikenali. Contoh: 24-02-1976"))
+
 
 class DeclarationForm(AppForm):
     """Ticked points arrive as `point` values; the drawn signature as a PNG data URL."""
 
-    typed_name = StringField(_l("Ketik nama lengkap Anda"), validators=[
-        DataRequired(_l("Ketik nama lengkap Anda.")), Length(max=200)], render_kw={"autocomplete": "name"})
+    # No DataRequired: an empty name is reported by the service together with every other problem of the page.
+    typed_name = StringField(_l("Ketik nama lengkap Anda"), validators=[Length(max=200)],
+                             render_kw={"autocomplete": "name"})
     signature = HiddenField(validators=[Length(max=400_000, message=_l(
         "Gambar tanda tangan terlalu besar. Ulangi tanda tangan lalu kirim lagi."))])
     submit = SubmitField(_l("Tanda tangani deklarasi"))

@@ -1,6 +1,7 @@
 """The signer's path: prove who you are with an invitation code, then sign exactly once."""
 from __future__ import annotations
 
+import enum
 import json
 import re
 import unicodedata
@@ -10,10 +11,11 @@ from functools import cache, lru_cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from babel import Locale
 from sqlalchemy.exc import IntegrityError
 
 from netralitas.audit.services import record
-from netralitas.certificates.services import issue_certificate
+from netralitas.certificates.services import has_usable_signing_key, issue_certificate
 from netralitas.core import rotating_code
 from netralitas.core.images import ImageError, check_signature_png
 from netralitas.db import utcnow
@@ -22,24 +24,72 @@ from netralitas.events.cache import CachedEvent
 from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.events.services import required_clause
 from netralitas.extensions import db
-from netralitas.invitations.services import find_by_code
+from netralitas.invitations.services import find_invitation
 from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.signing.models import Signature
 
-EVENT_STATE_MESSAGES = {
-    "draft": "Acara ini belum dibuka.",
-    "not_yet": "Penandatanganan belum dibuka. Silakan coba lagi saat acara dimulai.",
-    "ended": "Waktu penandatanganan sudah berakhir.",
-    "closed": "Penandatanganan untuk acara ini sudah ditutup.",
+
+class Problem(enum.StrEnum):
+    """Why a signer cannot go on; the views say it in the signer's language (PROBLEM_MESSAGES there)."""
+
+    UNKNOWN_CODE = "unknown_code"
+    CODE_OTHER_EVENT = "code_other_event"
+    #: Re-issued by the help desk, or ended when the certificate made with it was revoked.
+    CODE_ENDED = "code_ended"
+    BIRTH_DATE_FORMAT = "birth_date_format"
+    WRONG_BIRTH_DATE = "wrong_birth_date"
+    NOT_REQUIRED = "not_required"
+    WRONG_ATTENDANCE = "wrong_attendance"
+    EVENT_DRAFT = "draft"
+    EVENT_NOT_YET = "not_yet"
+    EVENT_ENDED = "ended"
+    EVENT_CLOSED = "closed"
+    EMPLOYEE_INACTIVE = "employee_inactive"
+    POINTS_MISSING = "points_missing"
+    NAME_MISMATCH = "name_mismatch"
+    SIGNATURE = "signature"
+    NO_SIGNING_KEY = "no_signing_key"
+
+
+#: The input each problem asks the signer to fix; others concern the page as a whole.
+PROBLEM_FIELDS = {
+    Problem.UNKNOWN_CODE: "code", Problem.CODE_OTHER_EVENT: "code", Problem.CODE_ENDED: "code",
+    Problem.BIRTH_DATE_FORMAT: "birth_date", Problem.WRONG_BIRTH_DATE: "birth_date",
+    Problem.WRONG_ATTENDANCE: "attendance", Problem.POINTS_MISSING: "points", Problem.NAME_MISMATCH: "typed_name",
+    Problem.SIGNATURE: "signature",
 }
+#: event_status_now() state -> the problem of signing in it.
+EVENT_STATE_PROBLEMS = {"draft": Problem.EVENT_DRAFT, "not_yet": Problem.EVENT_NOT_YET,
+                        "ended": Problem.EVENT_ENDED, "closed": Problem.EVENT_CLOSED}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One problem and its detail (the points left unticked, the official name, what is wrong with the drawing)."""
+
+    problem: Problem
+    detail: str = ""
+
+    @property
+    def field(self) -> str | None:
+        return PROBLEM_FIELDS.get(self.problem)
 
 
 class SigningError(ValueError):
-    """Why a signer cannot go on; `field` names the input to fix (or None), str() is Indonesian."""
+    """Why a signer cannot go on: one or more refusals (a declaration reports every problem at once)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, problem: Problem | Refusal, *more: Refusal):
+        first = problem if isinstance(problem, Refusal) else Refusal(problem)
+        super().__init__(first.problem.value)
+        self.refusals = (first, *more)
+
+    @property
+    def problem(self) -> Problem:
+        return self.refusals[0].problem
+
+    @property
+    def field(self) -> str | None:
+        return self.refusals[0].field
 
 
 @dataclass(frozen=True)
@@ -53,30 +103,72 @@ class SignerAccess:
 
 
 def parse_birth_date(typed: str) -> date | None:
-    """Birth date typed as DD-MM-YYYY, DD/MM/YYYY, DDMMYYYY or YYYY-MM-DD; None when unreadable."""
-    digits = re.sub(r"\D", "", typed or "")
-    if len(digits) != 8:
-        return None
-    candidates = [(digits[4:], digits[2:4], digits[:2])]
-    if re.match(r"^\s*\d{4}[-/.]", typed or ""):
-        candidates.insert(0, (digits[:4], digits[4:6], digits[6:]))
-    for year, month, day in candidates:
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
+    """A birth date in any usual notation, None when unreadable or impossible (31-2-1976).
+
+    Day first with any of - / . or spaces (24-2-1976, 24/02/1976, 24.2.1976, 24021976), year first (1976-02-24),
+    or a month name in Indonesian or English, full or short (24 Februari 1976, 24 feb 1976, February 24, 1976).
+    """
+    text = " ".join((typed or "").lower().replace(",", " ").split())
+    for pattern, order in _DATE_PATTERNS:
+        found = pattern.fullmatch(text)
+        if found is None:
             continue
+        parts = dict(zip(order, found.groups(), strict=True))
+        month = parts["m"]
+        month = int(month) if month.isdigit() else _month_names().get(month.rstrip("."))
+        try:
+            return date(int(parts["y"]), month, int(parts["d"])) if month else None
+        except ValueError:
+            return None
     return None
 
 
+_SEP = r"\s*[-/.\s]\s*"
+_DATE_PATTERNS = (
+    (re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})"), "dmy"),
+    (re.compile(r"(\d{2})(\d{2})(\d{4})"), "dmy"),
+    (re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})"), "ymd"),
+    (re.compile(r"(\d{1,2})\s*[-/.\s]?\s*([a-z]+\.?)\s*[-/.\s]?\s*(\d{4})"), "dmy"),
+    (re.compile(r"([a-z]+\.?)\s*(\d{1,2})\s+(\d{4})"), "mdy"),
+)
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Month names and abbreviations from Babel's Indonesian and English data, plus common short forms."""
+    names: dict[str, int] = {}
+    for language in ("id", "en"):
+        months = Locale(language).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    names[name.lower().rstrip(".")] = number
+    full = [(name, number) for name, number in names.items() if len(name) > 3]
+    for name, number in full:  # "sept", "agust", "des": any start of a full name of at least three letters
+        for end in range(3, len(name)):
+            names.setdefault(name[:end], number)
+    # Short forms Indonesian offices write that are not the start of the full name (Babel has "Agu").
+    names.update({"agt": 8, "ags": 8, "peb": 2, "nop": 11, "pebruari": 2, "nopember": 11})
+    return names
+
+
 def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date: str, typed_attendance: str,
-                  now: datetime | None = None) -> SignerAccess:
-    """Check code, birth date, event window and (optionally) the venue's attendance code."""
+                  now: datetime | None = None, *, invitation: sa.Row | None = None) -> SignerAccess:
+    """Check code, birth date, event window and (optionally) the venue's attendance code.
+
+    `invitation` is find_invitation(typed_code) when the caller already looked it up (the address limit does).
+    """
     now = now or utcnow()
-    invitation = find_by_code(typed_code)
+    invitation = invitation or find_invitation(typed_code)
     if invitation is None:
-        raise SigningError("Kode undangan tidak dikenal. Periksa kembali, atau minta bantuan petugas.", "code")
+        raise SigningError(Problem.UNKNOWN_CODE)
     if invitation.event_id != event.id:
-        raise SigningError("Kode undangan ini untuk acara lain.", "code")
+        raise SigningError(Problem.CODE_OTHER_EVENT)
+    if invitation.revoked_dt is not None:
+        raise SigningError(Problem.CODE_ENDED)
+    birth_date = parse_birth_date(typed_birth_date)
+    if birth_date is None:  # a typing problem, not a guess: the view does not count it against any limit
+        raise SigningError(Problem.BIRTH_DATE_FORMAT)
     # One query for the employee, whether they signed already and whether they must sign.
     query = _access_query(tuple(event.categories), tuple(a.path for a in event.agencies))
     employee = db.session.connection().execute(query, {"event_id": event.id,
@@ -84,17 +176,16 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
     already_signed = employee.signed_id is not None
     if not already_signed:  # a signer may come back for their certificate after the window
         check_event_open(event, now)
-    if parse_birth_date(typed_birth_date) != employee.birth_date:
-        raise SigningError("Tanggal lahir tidak cocok dengan data kepegawaian.", "birth_date")
+    if birth_date != employee.birth_date:
+        raise SigningError(Problem.WRONG_BIRTH_DATE)
     if already_signed:
         return SignerAccess(invitation.id, event.id, employee.id, False)
     if not employee.is_required:
-        raise SigningError("Anda tidak termasuk pegawai yang wajib menandatangani acara ini. Hubungi petugas.")
+        raise SigningError(Problem.NOT_REQUIRED)
     is_attended = False
     if event.is_attendance_on and (typed_attendance or "").strip():
         if not rotating_code.matches(event.attendance_secret, typed_attendance, now):
-            raise SigningError("Kode kehadiran salah atau sudah kedaluwarsa. Lihat kode terbaru di layar, "
-                               "atau kosongkan untuk tanda tangan jarak jauh.", "attendance")
+            raise SigningError(Problem.WRONG_ATTENDANCE)
         is_attended = True
     return SignerAccess(invitation.id, event.id, employee.id, is_attended)
 
@@ -116,7 +207,7 @@ def check_event_open(event, now: datetime) -> None:
     """
     state = events.event_status_now(event, now)
     if state != "open":
-        raise SigningError(EVENT_STATE_MESSAGES[state])
+        raise SigningError(EVENT_STATE_PROBLEMS[state])
 
 
 def existing_signature(event_id: int, employee_id: int) -> Signature | None:
@@ -166,13 +257,15 @@ def sign(access: SignerAccess, *, ticked: set[int], typed_name: str, signature_p
         "invitation_id": access.invitation_id, "event_id": access.event_id, "employee_id": access.employee_id,
     }).one_or_none()
     if facts is None:  # the invitation is gone (its event was deleted): nothing to sign
-        raise SigningError(REISSUED_MESSAGE)
+        raise SigningError(Problem.CODE_ENDED)
     if facts.signature_id is not None:
         return SignOutcome(facts.signature_id, False)
     points = json.loads(facts.points_json)
     _check_submission(facts, ticked, typed_name, signature_png, max_png_bytes, now, len(points))
     if facts.invitation_revoked_dt is not None:
-        raise SigningError(REISSUED_MESSAGE)
+        raise SigningError(Problem.CODE_ENDED)
+    if not has_usable_signing_key():  # checked before any write: a signature must never lack its certificate
+        raise SigningError(Problem.NO_SIGNING_KEY)
     row = {"event_id": access.event_id, "employee_id": access.employee_id, "invitation_id": access.invitation_id,
            "text_id": facts.text_id, "text_sha256": facts.text_sha256, "typed_name": " ".join(typed_name.split()),
            "signature_png": signature_png, "is_attended": access.is_attended, "signed_dt": now,
@@ -193,9 +286,6 @@ def sign(access: SignerAccess, *, ticked: set[int], typed_name: str, signature_p
            {"event": facts.event_slug, "text_version": facts.text_version, "text_sha256": facts.text_sha256,
             "attended": access.is_attended, "certificate": certificate.code, "kid": certificate.kid})
     return SignOutcome(signature_id, True)
-
-
-REISSUED_MESSAGE = "Kode undangan ini sudah tidak berlaku (diterbitkan ulang). Gunakan kode terbaru."
 
 
 @cache
@@ -227,15 +317,19 @@ def _signing_facts_query() -> sa.Select:
 
 def _check_submission(facts, ticked: set[int], typed_name: str, png: bytes, max_png_bytes: int, now: datetime,
                       point_count: int) -> None:
+    """Every problem of a declaration at once, so the signer fixes them in one go."""
     check_event_open(facts, now)  # the row carries the event's status, opens_dt and closes_dt
     if not facts.employee_is_active:
-        raise SigningError("Data kepegawaian Anda tidak aktif. Hubungi petugas.")
+        raise SigningError(Problem.EMPLOYEE_INACTIVE)
+    refusals = []
     missing = sorted(set(range(1, point_count + 1)) - ticked)
     if missing:
-        raise SigningError(f"Centang semua butir pernyataan (belum: {', '.join(map(str, missing))}).", "points")
+        refusals.append(Refusal(Problem.POINTS_MISSING, ", ".join(map(str, missing))))
     if not names_match(typed_name, facts.employee_name):
-        raise SigningError(f"Ketik nama lengkap Anda sesuai data: {facts.employee_name}.", "typed_name")
+        refusals.append(Refusal(Problem.NAME_MISMATCH, facts.employee_name))
     try:
         check_signature_png(png, max_bytes=max_png_bytes)
     except ImageError as exc:
-        raise SigningError(str(exc), "signature") from exc
+        refusals.append(Refusal(Problem.SIGNATURE, str(exc)))
+    if refusals:
+        raise SigningError(*refusals)

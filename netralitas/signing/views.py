@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from netralitas.certificates.services import display_code as display_certificate_code
 from netralitas.certificates.services import verify_url
@@ -15,7 +16,7 @@ from netralitas.events import services as events
 from netralitas.events.cache import CachedEvent
 from netralitas.events.models import EventStatus
 from netralitas.extensions import db, limiter
-from netralitas.invitations.services import display_code, find_by_code
+from netralitas.invitations.services import display_code, find_invitation
 from netralitas.signing import queries, services
 from netralitas.signing.forms import AccessForm, DeclarationForm
 from netralitas.signing.models import Signature
@@ -27,10 +28,64 @@ SESSION_KEY = "signer"
 SIGNER_SESSION_SECONDS = 30 * 60
 FAILED = 422
 
+Problem = services.Problem
+#: What the signer is told for each problem, in their language; %(detail)s is the refusal's detail.
+PROBLEM_MESSAGES = {
+    Problem.UNKNOWN_CODE: _l("Kode undangan tidak dikenal. Periksa kembali, atau minta bantuan petugas."),
+    Problem.CODE_OTHER_EVENT: _l("Kode undangan ini untuk acara lain."),
+    Problem.CODE_ENDED: _l("Kode undangan ini sudah tidak berlaku. Hubungi meja bantuan."),
+    Problem.BIRTH_DATE_FORMAT: _l("Format tanggal lahir tidak dikenali. Contoh: 24-02-1976"),
+    Problem.WRONG_BIRTH_DATE: _l("Tanggal lahir tidak cocok dengan data kepegawaian."),
+    Problem.NOT_REQUIRED: _l("Anda tidak termasuk pegawai yang wajib menandatangani acara ini. Hubungi petugas."),
+    Problem.WRONG_ATTENDANCE: _l("Kode kehadiran salah atau sudah kedaluwarsa. Lihat kode terbaru di layar, "
+                                 "atau kosongkan untuk tanda tangan jarak jauh."),
+    Problem.EVENT_DRAFT: _l("Acara ini belum dibuka."),
+    Problem.EVENT_NOT_YET: _l("Penandatanganan belum dibuka. Silakan coba lagi saat acara dimulai."),
+    Problem.EVENT_ENDED: _l("Waktu penandatanganan sudah berakhir."),
+    Problem.EVENT_CLOSED: _l("Penandatanganan untuk acara ini sudah ditutup."),
+    Problem.EMPLOYEE_INACTIVE: _l("Data kepegawaian Anda tidak aktif. Hubungi petugas."),
+    Problem.POINTS_MISSING: _l("Centang semua butir pernyataan (belum: %(detail)s)."),
+    Problem.NAME_MISMATCH: _l("Ketik nama lengkap Anda sesuai data: %(detail)s."),
+    Problem.NO_SIGNING_KEY: _l("Sertifikat belum dapat diterbitkan: kunci tanda tangan sistem tidak tersedia. "
+                               "Tanda tangan Anda belum disimpan. Beri tahu petugas, lalu kirim ulang sebentar lagi."),
+}
+#: Refusals that do not count against the per-code limit: a typing problem is not a guess.
+NOT_COUNTED = {Problem.BIRTH_DATE_FORMAT}
 
-def _failed(response) -> bool:
-    """Only failed attempts count against the limits: a venue shares one address among thousands."""
-    return response.status_code == FAILED
+
+def say(refusal: services.Refusal) -> str:
+    """The refusal in the signer's language (the drawing's problems come from core.images as they are)."""
+    if refusal.problem == Problem.SIGNATURE:
+        return refusal.detail
+    return str(PROBLEM_MESSAGES[refusal.problem]) % {"detail": refusal.detail}
+
+
+# Rate limits. A stadium puts thousands of phones behind one address, so the address limit counts only UNKNOWN
+# codes (a guesser's footprint) and does not apply at all to a code that exists: one device typing wrong codes
+# must not lock out everyone else on the same Wi-Fi. A known code is guarded by its own limit instead, which
+# counts wrong birth dates and attendance codes (but not a date that could not be read).
+
+def _typed_invitation():
+    """The invitation (live or ended) the request's code names, looked up once per request."""
+    if "signer_invitation" not in g:
+        typed = request.form.get("code", "") if request.method == "POST" else (request.view_args or {}).get("code", "")
+        g.signer_invitation = find_invitation(typed)
+    return g.signer_invitation
+
+
+def _code_exists() -> bool:
+    return _typed_invitation() is not None
+
+
+def _unknown_code(response) -> bool:
+    """Counted against the address: a code that names no invitation."""
+    return response.status_code == FAILED and g.get("signer_problem") == Problem.UNKNOWN_CODE
+
+
+def _failed_guess(response) -> bool:
+    """Counted against the code: a checked attempt that was refused."""
+    problem = g.get("signer_problem")
+    return response.status_code == FAILED and problem is not None and problem not in NOT_COUNTED
 
 
 def _code_key() -> str:
@@ -53,16 +108,19 @@ def _visible_event(slug: str) -> CachedEvent:
 
 
 @bp.route("/e/<slug>", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_code_limit, methods=["POST"], key_func=_code_key, deduct_when=_failed)
+@limiter.limit(_ip_limit, methods=["POST"], exempt_when=_code_exists, deduct_when=_unknown_code)
+@limiter.limit(_code_limit, methods=["POST"], key_func=_code_key, deduct_when=_failed_guess)
 def start(slug: str):
     event = _visible_event(slug)
     form = AccessForm()
     if form.validate_on_submit():
         try:
-            access = services.verify_signer(event, form.code.data, form.birth_date.data, form.attendance.data)
+            access = services.verify_signer(event, form.code.data, form.birth_date.data, form.attendance.data,
+                                            invitation=_typed_invitation())
         except services.SigningError as exc:
-            _field_for(form, exc.field).errors.append(str(exc))
+            g.signer_problem = exc.problem
+            for refusal in exc.refusals:
+                _field_for(form, refusal.field).errors.append(say(refusal))
             return _render_start(event, form), FAILED
         session[SESSION_KEY] = {"access": access.__dict__, "since": int(time.time())}
         return redirect(url_for("signing.declare", slug=slug))
@@ -70,20 +128,24 @@ def start(slug: str):
 
 
 @bp.route("/i/<code>")
-@limiter.limit(_ip_limit, deduct_when=_failed)
+@limiter.limit(_ip_limit, exempt_when=_code_exists, deduct_when=_unknown_code)
 def personal_link(code: str):
-    invitation = find_by_code(code)
+    invitation = _typed_invitation()
     event = event_cache.event_by_id(invitation.event_id) if invitation is not None else None
     if event is None or event.status == EventStatus.DRAFT:
+        g.signer_problem = Problem.UNKNOWN_CODE if invitation is None else Problem.EVENT_DRAFT
         return render_template("signing/unknown_code.html"), FAILED
+    if invitation.revoked_dt is not None:
+        return render_template("signing/unknown_code.html", ended=True), FAILED
     form = AccessForm(formdata=None, code=display_code(codes.normalize(code)))
     return _render_start(event, form)
 
 
 def _render_start(event: CachedEvent, form: AccessForm) -> str:
     state = events.event_status_now(event)
+    problem = services.EVENT_STATE_PROBLEMS.get(state)
     return render_template("signing/start.html", event=event, form=form, state=state,
-                           state_message=services.EVENT_STATE_MESSAGES.get(state))
+                           state_message=PROBLEM_MESSAGES[problem] if problem else None)
 
 
 def _field_for(form, name: str | None):
@@ -111,7 +173,7 @@ def declare(slug: str):
         return redirect(url_for("signing.start", slug=slug))
     form = DeclarationForm()
     ticked = {int(v) for v in request.form.getlist("point") if v.isdigit()}
-    error = None
+    refusals: tuple[services.Refusal, ...] = ()
     if form.validate_on_submit():
         try:
             # A signer who already signed (double tap, retry, second phone) gets their first signature back.
@@ -120,17 +182,20 @@ def declare(slug: str):
                           max_png_bytes=current_app.config["SIGNATURE_MAX_BYTES"])
         except services.SigningError as exc:
             db.session.rollback()
-            error = exc
+            refusals = exc.refusals
         else:
             db.session.commit()
             return redirect(url_for("signing.done", slug=slug))
     signer = queries.signer_card(event.id, access.employee_id)
     if signer.signature_id is not None:
         return redirect(url_for("signing.done", slug=slug))
+    # The drawing goes back to the page (static/js/sign.js redraws it) unless the drawing itself was the problem.
+    drawing_refused = form.signature.errors or any(r.problem == Problem.SIGNATURE for r in refusals)
     page = render_template("signing/declare.html", event=event, signer=signer, access=access, form=form,
-                           text=event.current_text, ticked=ticked, error=error,
+                           text=event.current_text, ticked=ticked, errors=[say(r) for r in refusals],
+                           drawing=form.signature.data if form.signature_png() and not drawing_refused else "",
                            masked_id=mask_number(signer.nip or signer.nik))
-    return page, FAILED if (error or form.errors) else 200
+    return page, FAILED if (refusals or form.errors) else 200
 
 
 def _own_signature(slug: str) -> tuple[CachedEvent, Signature | None]:

@@ -8,6 +8,8 @@
   var hidden = document.getElementById("signature");
   var empty = document.getElementById("pad-empty");
   var submit = document.getElementById("submit");
+  // After a refusal the server sends the drawing back (data-drawing on the canvas): redraw it, not a blank pad.
+  var drawing = canvas.getAttribute("data-drawing") || "";
 
   function resize() {
     // Match the backing store to the CSS size and pixel ratio, or strokes land off the finger.
@@ -17,7 +19,12 @@
     canvas.height = canvas.offsetHeight * ratio;
     canvas.getContext("2d").scale(ratio, ratio);
     pad.clear();
-    pad.fromData(data);
+    if (!drawing) {
+      pad.fromData(data);
+      return;
+    }
+    pad.fromDataURL(drawing, { ratio: ratio, width: canvas.offsetWidth, height: canvas.offsetHeight })
+      .then(function () { pad.fromData(data, { clear: false }); }, function () { drawing = ""; });
   }
   window.addEventListener("resize", resize);
   resize();
@@ -25,6 +32,7 @@
   pad.addEventListener("beginStroke", function () { empty.hidden = true; });
 
   document.getElementById("pad-clear").addEventListener("click", function () {
+    drawing = "";
     pad.clear();
     hidden.value = "";
   });

@@ -75,12 +75,12 @@ def test_current_and_previous_attendance_code_mark_attended(invited):
             services.verify_signer(invited.event, invited.code, invited.birth, expired, now)
 
 
-@pytest.mark.parametrize("status, shift, message", [
-    (EventStatus.CLOSED, None, "ditutup"),
-    (EventStatus.OPEN, "future", "belum dibuka"),
-    (EventStatus.OPEN, "past", "berakhir"),
+@pytest.mark.parametrize("status, shift, problem", [
+    (EventStatus.CLOSED, None, services.Problem.EVENT_CLOSED),
+    (EventStatus.OPEN, "future", services.Problem.EVENT_NOT_YET),
+    (EventStatus.OPEN, "past", services.Problem.EVENT_ENDED),
 ])
-def test_outside_the_window_nothing_is_accepted(make_agency, make_employee, make_event, invite, status, shift, message):
+def test_outside_the_window_nothing_is_accepted(make_agency, make_employee, make_event, invite, status, shift, problem):
     now = utcnow()
     window = {}
     if shift == "future":
@@ -88,16 +88,18 @@ def test_outside_the_window_nothing_is_accepted(make_agency, make_employee, make
     elif shift == "past":
         window = {"opens_dt": now - timedelta(hours=2), "closes_dt": now - timedelta(hours=1)}
     invited = invite(make_event(status=status, **window), make_employee(make_agency()))
-    with pytest.raises(services.SigningError, match=message):
+    with pytest.raises(services.SigningError) as caught:
         services.verify_signer(invited.event, invited.code, invited.birth, "")
+    assert caught.value.problem == problem
 
 
 def test_not_required_or_inactive_employee_is_refused(make_agency, make_employee, make_event, invite):
     agency = make_agency()
     contract = make_employee(agency, category=Category.KONTRAK)
     invited = invite(make_event(categories=[Category.PNS]), contract)
-    with pytest.raises(services.SigningError, match="tidak termasuk"):
+    with pytest.raises(services.SigningError) as caught:
         services.verify_signer(invited.event, invited.code, invited.birth, "")
+    assert caught.value.problem == services.Problem.NOT_REQUIRED
     other = invite(make_event(), make_employee(agency))
     other.employee.is_active = False
     db.session.commit()
@@ -144,8 +146,9 @@ def test_blank_png_is_refused(invited):
     buffer = io.BytesIO()
     Image.new("RGBA", (300, 100), (0, 0, 0, 0)).save(buffer, "PNG")
     access = services.verify_signer(invited.event, invited.code, invited.birth, "")
-    with pytest.raises(services.SigningError, match="kosong"):
+    with pytest.raises(services.SigningError) as caught:
         _sign(access, invited, signature_png=buffer.getvalue())
+    assert caught.value.problem == services.Problem.SIGNATURE and "kosong" in caught.value.refusals[0].detail
 
 
 def test_second_submission_returns_the_first_signature(invited):
@@ -208,8 +211,9 @@ def test_reissued_code_replaces_the_old_one(invited, make_staff):
     staff = make_staff()
     new_code = reissue(staff, invited.event, invited.employee, "lost slip")
     db.session.commit()
-    with pytest.raises(services.SigningError, match="tidak dikenal"):
+    with pytest.raises(services.SigningError) as caught:
         services.verify_signer(invited.event, invited.code, invited.birth, "")
+    assert caught.value.problem == services.Problem.CODE_ENDED  # told to go to the help desk, not "mistyped"
     assert services.verify_signer(invited.event, new_code, invited.birth, "").employee_id == invited.employee.id
 
 
