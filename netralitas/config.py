@@ -96,16 +96,20 @@ class Config:
         self.SIGNER_FAILURES_PER_IP = os.environ.get("SIGNER_FAILURES_PER_IP", "120 per minute")
         #: Failed attempts per invitation code (guessing a birth date or attendance code for a known code).
         self.SIGNER_FAILURES_PER_CODE = os.environ.get("SIGNER_FAILURES_PER_CODE", "5 per 15 minutes")
-        #: Certificate codes typed at /cek that find nothing, per client address (found ones are free).
-        self.CERTIFICATE_LOOKUP_FAILURES_PER_IP = os.environ.get("CERTIFICATE_LOOKUP_FAILURES_PER_IP", "30 per minute")
+        #: Certificate codes typed at /cek that find nothing, per client address (found ones are free). Generous: it
+        #: holds back only requests without a checker id (cookies dropped); browsers are held per session instead.
+        self.CERTIFICATE_LOOKUP_FAILURES_PER_IP = os.environ.get("CERTIFICATE_LOOKUP_FAILURES_PER_IP", "600 per minute")
+        #: The same, per browser session (its checker id): what stops one guesser behind a shared address.
+        self.CERTIFICATE_LOOKUP_FAILURES_PER_SESSION = os.environ.get("CERTIFICATE_LOOKUP_FAILURES_PER_SESSION",
+                                                                     "20 per minute")
         #: The official address printed in QR codes and links; also decides cookie security.
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        #: Strict-Transport-Security max-age (seconds) sent when PUBLIC_BASE_URL is https; 0 turns it off.
+        self.HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", 365 * 24 * 3600))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
         self.REMEMBER_COOKIE_HTTPONLY = True
-        #: Strict-Transport-Security max-age (seconds) sent when PUBLIC_BASE_URL is https; 0 turns it off.
-        self.HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", 365 * 24 * 3600))
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         #: Upload cap for spreadsheets (bytes); the importer reports it in Indonesian.

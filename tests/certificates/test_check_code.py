@@ -79,10 +79,11 @@ def test_a_revoked_certificate_shows_revoked(client, certify, revoke):
 
 @pytest.fixture
 def limited_client(make_rate_limited_app):
-    return make_rate_limited_app(CERTIFICATE_LOOKUP_FAILURES_PER_IP="3 per minute").test_client()
+    return make_rate_limited_app(CERTIFICATE_LOOKUP_FAILURES_PER_IP="3 per minute",
+                                 CERTIFICATE_LOOKUP_FAILURES_PER_SESSION="3 per minute").test_client()
 
 
-def test_failed_lookups_are_rate_limited_per_address(limited_client, certify):
+def test_failed_lookups_are_rate_limited_per_session(limited_client, certify):
     display = services.display_code(certify().code)
     for _ in range(5):
         assert _check(limited_client, display).status_code == 200  # found certificates are free
