@@ -36,7 +36,7 @@ class Registry:
     inactive_agencies: set[str] = field(default_factory=set)
 
     def label(self, employee_id: int) -> str:
-        """How a message names an existing employee."""
+        """How a message names an existing employee (imports are for super admins, who see every employee)."""
         employee = self.employees[employee_id]
         return f"{employee.name} ({employee.nip or employee.nik})"
 

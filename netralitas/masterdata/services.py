@@ -1,6 +1,7 @@
 """Operations on agencies and employees; each writes its audit entry and leaves the commit to the caller."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -20,6 +21,36 @@ EMPLOYEE_FIELDS = ("name", "name_search", "category", "nip", "nik", "birth_date"
 
 class MasterDataError(ValueError):
     """A master-data change that breaks a rule; str() is an Indonesian message."""
+
+
+class IdentityTakenError(MasterDataError):
+    """The NIP/NIK belongs to another employee; is_audited when the attempt was recorded (the caller commits it)."""
+
+    def __init__(self, message: str, *, is_audited: bool = False):
+        super().__init__(message)
+        self.is_audited = is_audited
+
+
+#: Said when the holder of a NIP/NIK is outside the actor's scope: naming them would turn any number into a name.
+OUT_OF_SCOPE_CLASH_MESSAGE = "NIP/NIK ini sudah terdaftar di unit lain, hubungi BKPSDM."
+
+
+@dataclass(frozen=True)
+class IdentityClash:
+    """Another employee already holds a NIP or NIK that a record wants."""
+
+    column: str
+    number: str
+    holder_id: int
+    holder_name: str
+    is_in_scope: bool
+
+    @property
+    def message(self) -> str:
+        """Helpful (names the holder) inside the actor's scope, generic outside it."""
+        if not self.is_in_scope:
+            return OUT_OF_SCOPE_CLASH_MESSAGE
+        return f"{self.column.upper()} {self.number} sudah dipakai oleh {self.holder_name}."
 
 
 def agency_path(agency_id: int, parent: Agency | None) -> str:
@@ -129,25 +160,38 @@ def _agency_snapshot(agency: Agency) -> dict[str, Any]:
             "parent": agency.parent.code if agency.parent else None}
 
 
-def find_identity_clash(values: dict[str, Any], employee_id: int | None) -> str | None:
-    """Indonesian message when another employee already holds this NIP or NIK."""
-    for column, label in ((Employee.nip, "NIP"), (Employee.nik, "NIK")):
+def find_identity_clash(actor: Staff | str | None, values: dict[str, Any], employee_id: int | None) -> IdentityClash | None:
+    """The first NIP or NIK of values that another employee holds, and whether that employee is in actor's scope."""
+    for column in (Employee.nip, Employee.nik):
         number = values.get(column.key)
         if not number:
             continue
-        other = db.session.scalar(sa.select(Employee).where(column == number, Employee.id != (employee_id or 0)))
+        other = db.session.execute(sa.select(Employee.id, Employee.name, Employee.agency_id).where(
+            column == number, Employee.id != (employee_id or 0))).first()
         if other is not None:
-            return f"{label} {number} sudah dipakai oleh {other.name}."
+            return IdentityClash(column.key, number, other.id, other.name, _sees_agency(actor, other.agency_id))
     return None
+
+
+def _sees_agency(actor: Staff | str | None, agency_id: int) -> bool:
+    """Whether actor's scope holds the agency; the CLI and system actors (no Staff) see everything."""
+    if not getattr(actor, "is_scoped", False):
+        return True
+    return db.session.scalar(sa.select(Agency.id).where(Agency.id == agency_id, agency_scope(actor))) is not None
 
 
 def save_employee(actor: Staff | str | None, employee: Employee | None, cleaned: Cleaned, agency: Agency) -> Employee:
     """Create (employee None) or update an employee from checked values."""
     values = {k: v for k, v in cleaned.values.items() if k in EMPLOYEE_FIELDS}
     values["agency_id"] = agency.id
-    clash = find_identity_clash(values, employee.id if employee else None)
+    clash = find_identity_clash(actor, values, employee.id if employee else None)
     if clash:
-        raise MasterDataError(clash)
+        if not clash.is_in_scope:
+            # Someone typing numbers that belong elsewhere may be probing for names: leave a trace.
+            record(actor, "employee.identity_clash", "employee", clash.holder_id,
+                   f"{clash.column.upper()} milik pegawai di luar cakupan dicoba untuk unit {agency.code}",
+                   {"column": clash.column, "agency": agency.code, "employee": employee.id if employee else None})
+        raise IdentityTakenError(clash.message, is_audited=not clash.is_in_scope)
     if employee is None:
         employee = Employee(**values)
         db.session.add(employee)

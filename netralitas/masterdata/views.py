@@ -161,7 +161,10 @@ def _employee_form(employee: Employee | None):
             try:
                 employee = services.save_employee(current_user, employee, cleaned, agency)
             except services.MasterDataError as exc:
-                db.session.rollback()
+                if getattr(exc, "is_audited", False):
+                    db.session.commit()  # the audit entry of an out-of-scope number; nothing else was written
+                else:
+                    db.session.rollback()
                 form.nip.errors.append(str(exc))
             else:
                 db.session.commit()

@@ -1,6 +1,7 @@
 """Agency tree and employee screens, driven through the real forms."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -493,3 +494,60 @@ def test_english_works_before_login(client):
     response = client.get("/masuk?lang=en")
     assert response.status_code == 200
     assert '<html lang="en">' in text_of(response)
+
+
+# --- a NIP/NIK held outside the agency admin's scope -------------------------------------------
+
+@pytest.fixture
+def dinas_a_admin(make_staff, login_as, tree):
+    staff = make_staff(Role.AGENCY_ADMIN, agency=agency("DINAS-A"))
+    login_as(staff)
+    return staff
+
+
+def clash_entries() -> list:
+    from netralitas.audit.models import AuditEntry
+
+    return list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "employee.identity_clash")))
+
+
+@pytest.mark.parametrize("column", ["nip", "nik"])
+def test_agency_admin_is_not_told_who_holds_a_number_outside_the_scope(client, dinas_a_admin, tree, make_employee,
+                                                                       column):
+    other = make_employee(agency("DINAS-B"), name="Pemilik Rahasia")
+    response = client.post("/admin/pegawai/baru", data=employee_form(tree["DINAS-A"], **{column: getattr(other, column)}))
+    assert response.status_code == 200
+    body = text_of(response)
+    assert "NIP/NIK ini sudah terdaftar di unit lain, hubungi BKPSDM." in body
+    assert "Pemilik Rahasia" not in body and "sudah dipakai oleh" not in body
+    assert employee_count() == 1
+    [entry] = clash_entries()
+    assert (entry.actor_staff_id, entry.target_type, entry.target_id) == (dinas_a_admin.id, "employee", str(other.id))
+    assert json.loads(entry.data_json) == {"column": column, "agency": "DINAS-A", "employee": None}
+    assert "Pemilik Rahasia" not in entry.summary
+
+
+def test_agency_admin_editing_to_an_outside_number_is_audited_and_not_saved(client, dinas_a_admin, tree,
+                                                                            make_employee):
+    other = make_employee(agency("DINAS-B"), name="Pemilik Rahasia")
+    mine = make_employee(agency("DINAS-A"), name="Pegawai Saya")
+    response = client.post(f"/admin/pegawai/{mine.id}/ubah", data=employee_form(
+        tree["DINAS-A"], nama="Pegawai Saya", nip=other.nip, nik=""))
+    assert "NIP/NIK ini sudah terdaftar di unit lain" in text_of(response)
+    assert "Pemilik Rahasia" not in text_of(response)
+    assert db.session.get(Employee, mine.id).nip != other.nip
+    assert [entry.target_id for entry in clash_entries()] == [str(other.id)]
+
+
+def test_agency_admin_keeps_the_helpful_message_inside_the_scope(client, dinas_a_admin, tree, make_employee):
+    other = make_employee(agency("BIDANG-A1"), name="Pemilik Lama")  # below DINAS-A: in scope
+    response = client.post("/admin/pegawai/baru", data=employee_form(tree["DINAS-A"], nip=other.nip))
+    assert f"NIP {other.nip} sudah dipakai oleh Pemilik Lama." in text_of(response)
+    assert clash_entries() == []
+
+
+def test_super_admin_keeps_the_helpful_message_without_an_audit_entry(client, admin, tree, make_employee):
+    other = make_employee(agency("DINAS-B"), name="Pemilik Lama")
+    response = client.post("/admin/pegawai/baru", data=employee_form(tree["DINAS-A"], nik=other.nik))
+    assert f"NIK {other.nik} sudah dipakai oleh Pemilik Lama." in text_of(response)
+    assert clash_entries() == []
