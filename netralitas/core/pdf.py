@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 FONT_DIR = PROJECT_ROOT / "static" / "vendor" / "dejavu"
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+#: Bold DejaVu Sans Mono, registered only by documents that print codes (add_mono_font): every character the same
+#: width, so grouped codes read evenly.
+FONT_MONO, MONO_FILE = "DejaVuMono", "DejaVuSansMono-Bold.ttf"
 PT = 25.4 / 72  # millimetres per point
 #: Every document is A4 portrait, in millimetres.
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -80,20 +83,29 @@ def new_document(title: str, *, text: str | None = None) -> FPDF:
 def add_fonts(pdf: FPDF, text: str | None = None) -> None:
     """Register DejaVu regular ("") and bold ("B") as FONT: the Latin cut when it covers `text`, else the full faces."""
     cut = text is not None and covered_by_cut(text)
-    for style in FONT_FILES:
-        template = _template(style, cut)
-        font = copy.copy(template.font)  # shares the parsed, read-only tables (cmap, glyph ids, metrics)
-        font.i = len(pdf.fonts) + 1
-        font.desc = copy.copy(template.font.desc)  # output writes this document's object ids into it
-        # recalcBBoxes=False: output then copies the kept glyphs as they are instead of decompiling each one to
-        # measure it again (the glyphs are unchanged, so their boxes are still right).
-        font.ttfont = ttLib.TTFont(io.BytesIO(template.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-        font.cw = defaultdict(template.font.cw.default_factory, template.font.cw)  # reads of unknown keys insert
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
-        font._hbfont = None
-        font.subset = SubsetMap(font)
-        pdf.fonts[font.fontkey] = font
+    for style, file_name in FONT_FILES.items():
+        _add_copy(pdf, _template(file_name, FONT, style, cut))
+
+
+def add_mono_font(pdf: FPDF) -> None:
+    """Register DejaVu Sans Mono Bold as FONT_MONO, style "B" (Latin cut: codes are ASCII)."""
+    _add_copy(pdf, _template(MONO_FILE, FONT_MONO, "B", True))
+
+
+def _add_copy(pdf: FPDF, template: _FontTemplate) -> None:
+    """Add a cheap copy of a parsed face to the document."""
+    font = copy.copy(template.font)  # shares the parsed, read-only tables (cmap, glyph ids, metrics)
+    font.i = len(pdf.fonts) + 1
+    font.desc = copy.copy(template.font.desc)  # output writes this document's object ids into it
+    # recalcBBoxes=False: output then copies the kept glyphs as they are instead of decompiling each one to
+    # measure it again (the glyphs are unchanged, so their boxes are still right).
+    font.ttfont = ttLib.TTFont(io.BytesIO(template.data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    font.cw = defaultdict(template.font.cw.default_factory, template.font.cw)  # reads of unknown keys insert
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[font.fontkey] = font
 
 
 def covered_by_cut(text: str) -> bool:
@@ -113,19 +125,19 @@ class _FontTemplate:
     font: TTFFont
 
 
-_templates: dict[tuple[str, bool], _FontTemplate] = {}
+_templates: dict[tuple[str, bool], _FontTemplate] = {}  # (file name, cut)
 _templates_lock = threading.Lock()
 
 
-def _template(style: str, cut: bool) -> _FontTemplate:
-    key = (style, cut)
+def _template(file_name: str, family: str, style: str, cut: bool) -> _FontTemplate:
+    key = (file_name, cut)
     with _templates_lock:  # built once per process; a second thread waits instead of parsing again
         if key not in _templates:
-            data = (FONT_DIR / FONT_FILES[style]).read_bytes()
+            data = (FONT_DIR / file_name).read_bytes()
             if cut:
                 data = _latin_cut(data)
             probe = FPDF()
-            font = TTFFont(probe, io.BytesIO(data), f"{FONT.lower()}{style}", style)
+            font = TTFFont(probe, io.BytesIO(data), f"{family.lower()}{style}", style)
             _templates[key] = _FontTemplate(data, font)
         return _templates[key]
 

@@ -1,19 +1,24 @@
-"""A4 sheets of invitation slips (2 × 4 per page, with cut lines) built with fpdf2 and the vendored DejaVu fonts."""
+"""A4 sheets of invitation slips (2 × 4 per page, with cut lines) built with fpdf2 and the vendored DejaVu fonts.
+
+Each slip says when signing closes (the event's deadline in the display zone) and prints the code in DejaVu Sans Mono,
+so every character and the hyphens between groups take the same width.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from fpdf import FPDF
 
 from netralitas.core.codes import group
 from netralitas.core.pdf import (
     FONT,
+    FONT_MONO,
     PAGE_H,
     PAGE_W,
     PT,
     QR_QUIET_MODULES,
+    add_mono_font,
     draw_lines,
     new_document,
     one_line,
@@ -34,8 +39,7 @@ SLIP_W, SLIP_H = PAGE_W / COLUMNS, PAGE_H / ROWS
 PAD = 6.0
 #: The QR symbol itself (quiet zone excluded) in millimetres; the brief asks for at least 25.
 QR_SIZE = 30.0
-CODE_SIZE = 12.5  # points: a grouped 13-symbol code (15 characters) fits beside the QR
-CODE_CELL_W = 3.9  # mm per code character: DejaVu has no monospace face here, so characters get equal cells
+CODE_SIZE = 13.5  # points: a grouped 13-symbol code (15 monospaced characters, ~43 mm) fits beside the QR
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,12 @@ class Slip:
     url: str
 
 
-def slips_pdf(event_name: str, slips: Iterable[Slip]) -> bytes:
-    """The PDF bytes of all slips, eight per A4 page in reading order; no slips give one blank page."""
-    sheet = _SlipSheet(event_name)
+def slips_pdf(event_name: str, slips: Iterable[Slip], closes: str = "") -> bytes:
+    """The PDF bytes of all slips, eight per A4 page in reading order; no slips give one blank page.
+
+    closes is the signing deadline as printed ("22 November 2026, 15.00 WIB", core.timezones.local_time).
+    """
+    sheet = _SlipSheet(event_name, closes)
     for slip in slips:
         sheet.add(slip)
     return sheet.output()
@@ -60,12 +67,14 @@ def slips_pdf(event_name: str, slips: Iterable[Slip]) -> bytes:
 class _SlipSheet:
     """One PDF being filled slip by slip; remembers wrapped lines, since units and texts repeat."""
 
-    def __init__(self, event_name: str):
+    def __init__(self, event_name: str, closes: str = ""):
         self.event_name = one_line(event_name)
+        self.closes = one_line(closes)
         self.count = 0
         self._lines: dict[tuple, list[str]] = {}
         # The slips' names are not known in advance (they stream in): the full fonts, loaded once per PDF anyway.
         self.pdf = new_document(f"Slip kode undangan - {self.event_name}")
+        add_mono_font(self.pdf)
 
     def add(self, slip: Slip) -> None:
         """Draw the next slip, starting a new page every SLIPS_PER_PAGE."""
@@ -113,6 +122,9 @@ class _SlipSheet:
         y = self._write(f"Kategori: {slip.category}", left, y + 0.4, column_w, size=7.5, max_lines=1)
         y = self._write("KODE UNDANGAN", left, y + 1.8, column_w, size=6.5, style="B", max_lines=1, color=90)
         y = _draw_code(pdf, group(slip.code), left, y + 0.6)
+        if self.closes:
+            y = self._write("BATAS PENANDATANGANAN", left, y + 1.2, column_w, size=6.5, style="B", max_lines=1, color=90)
+            y = self._write(self.closes, left, y + 0.4, column_w, size=8.5, style="B", max_lines=2)
         y = max(y + 2.5, qr_y + QR_SIZE + quiet)
         y = self._write(slip.url, left, y, width, size=7, max_lines=2, shrink_to=5.5)
         self._write(INSTRUCTION, left, y + 0.8, width, size=6.8, max_lines=3, color=40)
@@ -136,24 +148,8 @@ class _SlipSheet:
 
 
 def _draw_code(pdf: FPDF, text: str, x: float, y: float) -> float:
-    """The code in large bold type, each character centred in an equal cell (reads like monospace)."""
-    pdf.set_font(FONT, "B", CODE_SIZE)
+    """The code in large monospaced bold type; returns the y below it."""
+    pdf.set_font(FONT_MONO, "B", CODE_SIZE)
     pdf.set_text_color(0)
-    baseline = y + CODE_SIZE * PT * 0.85
-    for index, char in enumerate(text):
-        pdf.text(x + index * CODE_CELL_W + (CODE_CELL_W - _code_char_width(char)) / 2, baseline, char)
+    pdf.text(x, y + CODE_SIZE * PT * 0.85, text)
     return y + CODE_SIZE * PT * 1.15
-
-
-@cache
-def _code_char_width(char: str) -> float:
-    """Width of one code character in bold CODE_SIZE type (font metrics: the same in every document)."""
-    return _metrics_document().get_string_width(char)
-
-
-@cache
-def _metrics_document() -> FPDF:
-    pdf = new_document("metrics", text="")
-    pdf.set_font(FONT, "B", CODE_SIZE)
-    return pdf
-
