@@ -123,7 +123,7 @@ def claim_batch(actor: Staff, event: Event, staff_plan: EmailPlan, today: date, 
     links = personal_links(event, batch.reminder_ids)
     closes = closing_text(event, tz_name)
     batch.subject = f"Pengingat: {event.name}"
-    batch.bodies = {r.employee_id: reminder_text(r.name, event.name, closes, links[r.employee_id])
+    batch.bodies = {r.employee_id: reminder_text(r.name, event.name, closes, links.get(r.employee_id))
                     for r in batch.recipients}
     return batch
 

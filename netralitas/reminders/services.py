@@ -31,7 +31,8 @@ def unsigned_employees(event: Event, staff: Staff, unit: Agency | None, search: 
 def personal_links(event: Event, employee_ids: Iterable[int]) -> dict[int, str]:
     """Each employee's personal link with their CURRENT code (a re-issued code replaces the old one).
 
-    Employees without an invitation get one first, as when slips are downloaded; the caller commits.
+    Employees without an invitation get one first, as when slips are downloaded; the caller commits. An employee
+    whose code was ended (revoked certificate) has no live code and no entry: only the help desk issues a new one.
     """
     ids = list(employee_ids)
     if not ids:
@@ -47,16 +48,21 @@ def closing_text(event: Event, tz_name: str) -> str:
     return local_time(event.closes_dt, tz_name)
 
 
-def reminder_text(name: str, event_name: str, closes: str, link: str) -> str:
+def reminder_text(name: str, event_name: str, closes: str, link: str | None) -> str:
     """The reminder sent by WhatsApp and email.
 
     Always Indonesian (not gettext): it goes to employees, whatever language the staff member's screen uses.
+    Without a link (the employee's code was ended when their certificate was revoked) it sends them to the help
+    desk, the only place that may issue a new code.
     """
-    return (f"Yth. Bapak/Ibu {name},\n\n"
-            f"Anda belum menandatangani {event_name}. Batas waktu: {closes}.\n\n"
-            f"Silakan tanda tangani melalui tautan pribadi Anda:\n{link}\n\n"
-            "Siapkan tanggal lahir Anda untuk verifikasi. Tautan ini khusus untuk Anda; mohon tidak dibagikan. "
-            "Abaikan pesan ini bila Anda sudah menandatangani.")
+    greeting = (f"Yth. Bapak/Ibu {name},\n\n"
+                f"Anda belum menandatangani {event_name}. Batas waktu: {closes}.\n\n")
+    if link is None:
+        return greeting + ("Kode undangan Anda sudah tidak berlaku. Silakan datang ke meja bantuan BKPSDM dengan "
+                           "KTP atau kartu pegawai untuk mendapatkan kode baru.")
+    return greeting + (f"Silakan tanda tangani melalui tautan pribadi Anda:\n{link}\n\n"
+                       "Siapkan tanggal lahir Anda untuk verifikasi. Tautan ini khusus untuk Anda; mohon tidak "
+                       "dibagikan. Abaikan pesan ini bila Anda sudah menandatangani.")
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def whatsapp_rows(event: Event, employees: Sequence[Employee], tz_name: str) -> 
     rows = []
     for employee in employees:
         phone = normalize_mobile(employee.phone)
-        message = reminder_text(employee.name, event.name, closes, links[employee.id])
+        message = reminder_text(employee.name, event.name, closes, links.get(employee.id))
         rows.append(WhatsAppRow(employee.id, employee.name, employee.nip or employee.nik or "", employee.agency.name,
                                 employee.phone or "", phone, message,
                                 whatsapp_url(phone.digits, message) if phone.is_valid else None))

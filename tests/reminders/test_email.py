@@ -296,3 +296,20 @@ def test_problem_names_what_is_missing():
 ])
 def test_plain_address(raw, expected):
     assert plain_address(raw) == expected
+
+
+def test_a_revoked_signer_is_sent_to_the_help_desk_not_given_a_new_code(app, signed_in, make_staff, people, mail_on):
+    """Revocation ends the code; a reminder must neither crash on the missing link nor hand out a new code."""
+    from netralitas.certificates.services import revoke
+    from netralitas.signing.models import RevocationReason, Signature
+
+    signature = db.session.scalar(sa.select(Signature).where(Signature.employee_id == people.sari.id))
+    revoke(make_staff(Role.SUPER_ADMIN), signature.certificate, RevocationReason.DATA_ERROR, "salah unit")
+    db.session.commit()
+    client, _ = signed_in(Role.SUPER_ADMIN)
+    body = send(client, people.event).get_data(as_text=True)
+    assert "4 terkirim, 0 gagal, 0 dilewati" in body  # Sari is unsigned again, and reachable
+    (message,) = mail_on.to("sari@contoh.go.id")
+    assert "meja bantuan" in message.get_content()
+    assert "/i/" not in message.get_content()
+    assert live_invitation(people.event, db.session.get(Employee, people.sari.id)) is None

@@ -164,3 +164,21 @@ def test_a_closed_event_warns(signed_in, make_event, make_employee, people):
     client, _ = signed_in(Role.SUPER_ADMIN)
     body = client.get(list_url(closed)).get_data(as_text=True)
     assert "tidak sedang menerima tanda tangan" in body
+
+
+def test_a_revoked_signer_gets_a_help_desk_message_without_a_link(signed_in, make_staff, people):
+    import sqlalchemy as sa
+
+    from netralitas.certificates.services import revoke
+    from netralitas.signing.models import RevocationReason, Signature
+
+    signature = db.session.scalar(sa.select(Signature).where(Signature.employee_id == people.sari.id))
+    revoke(make_staff(Role.SUPER_ADMIN), signature.certificate, RevocationReason.DATA_ERROR, "salah unit")
+    db.session.commit()
+    client, _ = signed_in(Role.OPERATOR)
+    response = client.get(list_url(people.event))
+    assert response.status_code == 200
+    text = wa_links(response.get_data(as_text=True))["6281299990000"]
+    assert "meja bantuan" in text
+    assert "/i/" not in text
+    assert live_invitation(people.event, db.session.get(Employee, people.sari.id)) is None
