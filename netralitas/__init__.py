@@ -10,12 +10,15 @@ from typing import Any, NoReturn
 from flask import Flask, render_template, request, session
 from flask_limiter import Limiter
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netralitas.certificates.keys import SigningKeyError, ensure_signing_key
 from netralitas.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Config
+from netralitas.core.files import make_private
 from netralitas.core.sessions import CookieSessions
 from netralitas.core.template_i18n import install_template_gettext
 from netralitas.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
@@ -68,7 +71,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def ensure_writable_folder(path: Path) -> None:
     """Create the folder and prove it is writable, or fail with a message that names it."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(PermissionError):  # a folder someone else owns: leave its mode to them
+            make_private(path)
         probe = path / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -100,6 +105,7 @@ def register_extensions(app: Flask) -> None:
         # A file on this machine has no connection to lose: no ping (a SELECT 1) before every pool checkout.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
+    protect_sqlite_files(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -114,6 +120,29 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
+
+
+def protect_sqlite_files(app: Flask) -> None:
+    """Keep a SQLite database owner-only: it holds NIK, birth dates and phone numbers.
+
+    SQLite creates the file readable by every local account (umask 022). Each new connection makes it owner-only
+    first thing, before the WAL pragma creates the -wal and -shm files, which SQLite then gives the database's own
+    mode; files an older version left readable are tightened the same way. One stat per new pooled connection.
+    """
+    from netralitas.ops.backup import sqlite_file
+
+    database = sqlite_file(make_url(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if database is None:
+        return
+    files = [database, *(database.with_name(database.name + end) for end in ("-wal", "-shm", "-journal"))]
+
+    def make_files_private(*_connect_args) -> None:
+        with contextlib.suppress(PermissionError):  # a file someone else owns: leave its mode to them
+            for path in files:
+                make_private(path)
+
+    with app.app_context():
+        event.listen(db.engine, "connect", make_files_private, insert=True)
 
 
 def drop_app_wide_limit_check(app: Flask) -> None:

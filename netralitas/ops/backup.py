@@ -15,6 +15,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from netralitas.core.files import create_private_file
+
 #: Tables a Netralitas database has, whatever its migration: a file without them is not one of ours.
 REQUIRED_TABLES = ("audit_entries", "signatures", "certificates", "employees")
 #: Instance files that are secrets the database cannot replace (each may instead come from the environment).
@@ -71,9 +73,10 @@ def backup_sqlite(source: Path, target: Path) -> SqliteCopy:
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     try:
+        # Owner-only before SQLite writes a byte (its journal takes the same mode): names, NIP/NIK and signatures.
+        create_private_file(partial)
         _copy_database(source, partial)
         counts = _checked_counts(partial)
-        os.chmod(partial, 0o600)  # names, NIP/NIK and signatures: owner-only, like the live file should be
         _fsync(partial)
         os.replace(partial, target)
     finally:
@@ -191,6 +194,7 @@ def restore_sqlite(source: Path, target: Path, *, force: bool) -> tuple[SqliteCo
                               "(the current database is saved next to it first).")
         saved_as = target.with_name(f"{target.stem}.before-restore-{datetime.now(UTC):%Y%m%d-%H%M%S}{target.suffix}")
         previous = backup_sqlite(target, saved_as).path
+    create_private_file(target)
     with _connect(source) as src, _connect(target) as dst:
         # Through SQLite, not a file copy: the target's -wal and -shm files stay consistent with its new content.
         src.backup(dst, pages=-1)
@@ -230,6 +234,7 @@ def run_pg_dump(url: sa.URL, target: Path) -> None:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
+    create_private_file(target)  # pg_dump writes into it and keeps its owner-only mode
     # A fixed argument list, no shell; the URL comes from our own configuration.
     result = subprocess.run(pg_dump_command(url, target), env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
