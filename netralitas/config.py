@@ -102,8 +102,9 @@ class Config:
         #: The same, per browser session (its checker id): what stops one guesser behind a shared address.
         self.CERTIFICATE_LOOKUP_FAILURES_PER_SESSION = os.environ.get("CERTIFICATE_LOOKUP_FAILURES_PER_SESSION",
                                                                      "20 per minute")
-        #: The official address printed in QR codes and links; also decides cookie security.
-        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        #: The official address printed in QR codes and links; also decides cookie security and HSTS. Empty (development):
+        #: links use the address of the server answering the request (`flask run --port N`), see core.urls.public_url.
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
         #: Strict-Transport-Security max-age (seconds) sent when PUBLIC_BASE_URL is https; 0 turns it off.
         self.HSTS_MAX_AGE = int(os.environ.get("HSTS_MAX_AGE", 365 * 24 * 3600))
         self.SESSION_COOKIE_HTTPONLY = True

@@ -11,6 +11,7 @@ from netralitas.auth.models import Role
 from netralitas.certificates import services
 from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
 from netralitas.core.masking import mask_name, mask_number
+from netralitas.core.urls import public_base_url
 from netralitas.extensions import limiter
 
 bp = Blueprint("certificates", __name__)
@@ -99,7 +100,7 @@ def _answer(verification: services.Verification, typed_code: str | None = None):
                            style=VERDICT_STYLE[verification.verdict], typed_code=typed_code,
                            details=_public_details(record, with_reason=with_reason) if record else None,
                            event={"name": record.event_name} if record else None,
-                           official_host=urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc)
+                           official_host=urlsplit(public_base_url(current_app.config["PUBLIC_BASE_URL"])).netloc)
     status = NOT_FOUND if verification.verdict == services.Verdict.NOT_VALID else 200
     response = _no_store(make_response(page, status))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"  # masked personal data: keep it out of search engines
