@@ -118,7 +118,7 @@ def app(backend, tmp_path_factory, monkeypatch):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret",
-        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # as in production: set (tests/certificates/test_public_url_in_development.py: unset)
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",  # set, as in production (unset: test_public_url_in_development)
         "PER_PAGE": 10,
         "MAIL_SERVER": "",  # never mail from tests because of a developer's shell; mail tests set their own server
     })
