@@ -27,6 +27,19 @@ def on_starting(server) -> None:
         exit_cannot_start(exc)
     warn_if_limits_are_per_process(server)
     warn_if_forwarded_addresses_can_be_forged(server)
+    warn_if_public_address_is_unset(server)
+
+
+def warn_if_public_address_is_unset(server) -> None:
+    """Warn when PUBLIC_BASE_URL is empty: links and QR codes then follow each request's Host header.
+
+    Fine for a developer's `flask run` on some port; under gunicorn it is production, where the printed address
+    must be the official one and an https:// value is what makes cookies Secure and turns on HSTS.
+    """
+    if not os.environ.get("PUBLIC_BASE_URL", "").strip():
+        server.log.warning("netralitas: PUBLIC_BASE_URL is not set: QR codes, emailed links and printed addresses "
+                           "follow the Host of each request, and cookies are not marked Secure. Set it to the "
+                           "official address, e.g. PUBLIC_BASE_URL=https://netralitas.example.go.id")
 
 
 def warn_if_limits_are_per_process(server) -> None:

@@ -35,6 +35,7 @@ def settings(monkeypatch, tmp_path):
     monkeypatch.setenv("NETRALITAS_INSTANCE", str(tmp_path / "instance"))
     for name in ("REDIS_URL", "RATELIMIT_STORAGE_URI", "TRUSTED_PROXIES"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://netralitas.example.go.id")
     return monkeypatch
 
 
@@ -77,3 +78,10 @@ def test_a_silent_storage_is_named_without_its_password(settings, caplog):
     (warning,) = warnings(caplog)
     assert "redis://127.0.0.1:1/2 does not answer" in warning
     assert "rahasia-redis" not in warning
+
+
+def test_an_unset_public_address_warns(settings, caplog):
+    settings.delenv("PUBLIC_BASE_URL")
+    start("127.0.0.1:8000")
+    (warning,) = warnings(caplog)
+    assert "PUBLIC_BASE_URL is not set" in warning
