@@ -6,38 +6,39 @@ import struct
 import zlib
 from collections.abc import Iterator
 
+from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 class ImageError(ValueError):
-    """An image that is not acceptable; str() is an Indonesian message."""
+    """An image that is not acceptable; str() is the message in the reader's language (a lazy string)."""
 
 
 def check_signature_png(data: bytes, *, max_bytes: int, max_side: int = 2000) -> tuple[int, int]:
     """Accept a non-blank PNG within the size limits and return (width, height); else ImageError."""
     if not data:
-        raise ImageError("Tanda tangan belum digambar")
+        raise ImageError(_l("Tanda tangan belum digambar"))
     if len(data) > max_bytes:
-        raise ImageError(f"Gambar tanda tangan terlalu besar (maks. {max_bytes // 1024} KB)")
+        raise ImageError(_l("Gambar tanda tangan terlalu besar (maks. %(kb)d KB)", kb=max_bytes // 1024))
     if not data.startswith(PNG_MAGIC):
-        raise ImageError("Gambar tanda tangan harus berformat PNG")
+        raise ImageError(_l("Gambar tanda tangan harus berformat PNG"))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind, size = probe.format, probe.size  # read from the header; verify() leaves the image unusable
             probe.verify()  # checksums and structure, without decoding pixels
         if kind != "PNG" or max(size) > max_side or min(size) < 20:
-            raise ImageError("Ukuran gambar tanda tangan tidak wajar")
+            raise ImageError(_l("Ukuran gambar tanda tangan tidak wajar"))
         if not _has_visible_ink_fast(data, size):  # not sure: decode the pixels
             with Image.open(io.BytesIO(data)) as image:
                 if _is_blank(image):
-                    raise ImageError("Tanda tangan masih kosong")
+                    raise ImageError(_l("Tanda tangan masih kosong"))
         return size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         if isinstance(exc, ImageError):
             raise
-        raise ImageError("Gambar tanda tangan rusak atau bukan PNG") from exc
+        raise ImageError(_l("Gambar tanda tangan rusak atau bukan PNG")) from exc
 
 
 def _is_blank(image: Image.Image) -> bool:

@@ -39,3 +39,12 @@ def test_window_closed_in_english(client, invited):
     response = _enter(client, invited)
     assert response.status_code == 422
     assert "Signing for this event is closed" in response.text and "sudah ditutup" not in response.text
+
+
+def test_drawing_refusals_in_english(client, invited):
+    """The signature image's problems (core/images.py) come in the signer's language too."""
+    _english(client, invited)
+    _enter(client, invited)
+    response = client.post(f"/e/{invited.event.slug}/deklarasi", data=invited.declaration(signature=""))
+    assert response.status_code == 422
+    assert "The signature has not been drawn" in response.text and "belum digambar" not in response.text
