@@ -41,6 +41,7 @@ def test_a_wrong_check_symbol_asks_to_check_again(client, certify):
     wrong = next(symbol for symbol in codes.CHECK_ALPHABET if symbol != code[-1] and symbol in codes.ALPHABET)
     page = _check(client, services.display_code(code[:-1] + wrong))
     assert page.status_code == 422 and "periksa kembali" in page.text
+    assert "huruf atau angka, adalah karakter pemeriksa" in page.text  # the check character may be a digit
     assert "data-verdict" not in page.text  # the form again, not a verdict about someone's certificate
 
 

@@ -59,3 +59,12 @@ def test_random_codes_differ_and_use_the_alphabet():
     drawn = {codes.random_code(10) for _ in range(200)}
     assert len(drawn) == 200
     assert all(set(c) <= set(codes.ALPHABET) for c in drawn)
+
+
+def test_a_wrong_check_character_message_allows_a_digit():
+    """The check alphabet has digits as well as letters: the message must not say 'the last letter'."""
+    assert any(symbol.isdigit() for symbol in codes.CHECK_ALPHABET)
+    code = codes.with_check("7K2QM9XP")
+    wrong = next(symbol for symbol in codes.CHECK_ALPHABET if symbol != code[-1] and symbol in codes.ALPHABET)
+    with pytest.raises(codes.CodeError, match="huruf atau angka, adalah karakter pemeriksa"):
+        codes.parse_checked(code[:-1] + wrong, len(code) - 1)
