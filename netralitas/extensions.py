@@ -3,7 +3,7 @@ import logging
 from functools import cache
 
 from babel import Locale
-from flask import request, session
+from flask import session
 from flask.logging import default_handler
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -35,12 +35,13 @@ limiter.logger.setLevel(logging.INFO)
 
 
 def select_locale() -> Locale:
-    """Indonesian unless the visitor chose English (stored in the session)."""
-    from flask import current_app
+    """Indonesian unless the visitor chose English (stored in the session); the default outside a request."""
+    from flask import current_app, has_request_context
 
-    chosen = session.get("lang")
+    # A service's lazy message can be read outside any request (a CLI command, a test): no session to ask then.
+    chosen = session.get("lang") if has_request_context() else None
     if chosen not in current_app.config["LANGUAGES"]:
-        chosen = current_app.config["BABEL_DEFAULT_LOCALE"] if request else "id"
+        chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
     return _parsed_locale(chosen)
 
 
