@@ -116,7 +116,7 @@ def main() -> None:
     started, cpu = time.perf_counter(), time.process_time()
     total = 0
     sink = args.out.open("wb") if args.out else None
-    for chunk in exports.zip_stream(app, ids):
+    for chunk in exports.zip_stream(app, ids, app.config["PUBLIC_BASE_URL"]):
         total += len(chunk)
         if sink:
             sink.write(chunk)

@@ -8,6 +8,7 @@ from werkzeug.utils import secure_filename
 
 from netralitas.auth.access import EXPORTERS, roles_required
 from netralitas.certificates import exports
+from netralitas.core.urls import public_base_url
 from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.invitations.exports import Selection, select_for
@@ -43,7 +44,8 @@ def export_zip(event_id: int):
     exports.record_export(current_user, selection, len(ids))
     db.session.commit()
     # The ids are fixed here; the stream reads and renders them after this request's context is gone.
-    response = Response(exports.zip_stream(current_app._get_current_object(), ids), mimetype=exports.ZIP_MIMETYPE)
+    base_url = public_base_url(current_app.config["PUBLIC_BASE_URL"])
+    response = Response(exports.zip_stream(current_app._get_current_object(), ids, base_url), mimetype=exports.ZIP_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{_file_name(selection)}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
     response.headers[exports.COUNT_HEADER] = str(len(ids))

@@ -115,20 +115,20 @@ class _Sink(io.RawIOBase):
         return data
 
 
-def zip_stream(app: Flask, ids: list[int]) -> Iterator[bytes]:
+def zip_stream(app: Flask, ids: list[int], base_url: str) -> Iterator[bytes]:
     """The ZIP, one chunk per certificate, then the manifest and the central directory.
 
     Like the invitation CSV stream it holds no Flask context between chunks (the server may drop the
     iterator half-way): each batch is read in a short app context and rendered outside it. A certificate
-    revoked after the request counted it is left out.
+    revoked after the request counted it is left out. base_url is the public address resolved in the request.
     """
-    letterhead = Letterhead.from_config(app.config)
+    letterhead = Letterhead.from_config(app.config, base_url)
     sink = _Sink()
     manifest: list[list[str]] = []
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(ids), BATCH_SIZE):
             with app.app_context():
-                entries = _load_entries(ids[start:start + BATCH_SIZE], letterhead.timezone)
+                entries = _load_entries(ids[start:start + BATCH_SIZE], letterhead)
             for entry in entries:
                 archive.writestr(_zip_info(entry.path, entry.sheet.signed_dt, letterhead.timezone),
                                  render(entry.sheet, letterhead))
@@ -138,7 +138,7 @@ def zip_stream(app: Flask, ids: list[int]) -> Iterator[bytes]:
     yield sink.take()
 
 
-def _load_entries(batch: list[int], tz_name: str) -> list[_Entry]:
+def _load_entries(batch: list[int], letterhead: Letterhead) -> list[_Entry]:
     """The batch's live certificates with everything they print, in the batch's order."""
     query = (
         sa.select(Certificate).join(Certificate.signature)
@@ -153,11 +153,11 @@ def _load_entries(batch: list[int], tz_name: str) -> list[_Entry]:
         certificate = found.get(certificate_id)
         if certificate is None:
             continue
-        sheet = sheet_of(certificate)
+        sheet = sheet_of(certificate, letterhead.public_base_url)
         employee = certificate.signature.employee
         path = zip_path(employee.agency.code, sheet.id_number, employee.name)
         row = [employee.name, employee.nip, employee.nik, employee.agency.name, employee.agency.code,
-               sheet.category, local_time(sheet.signed_dt, tz_name), "hadir" if sheet.is_attended else "jarak jauh",
+               sheet.category, local_time(sheet.signed_dt, letterhead.timezone), "hadir" if sheet.is_attended else "jarak jauh",
                sheet.code, sheet.verify_url, path]
         entries.append(_Entry(path, sheet, [safe_cell(cell or "") for cell in row]))
     return entries

@@ -67,9 +67,10 @@ class Letterhead:
     timezone: str
 
     @classmethod
-    def from_config(cls, config: Any) -> Letterhead:
+    def from_config(cls, config: Any, base_url: str | None = None) -> Letterhead:
+        """The settings' letterhead; base_url overrides PUBLIC_BASE_URL (a stream resolved it in the request)."""
         return cls(issuer=config["CERTIFICATE_ISSUER"], logo_path=config["CERTIFICATE_LOGO"],
-                   public_base_url=config["PUBLIC_BASE_URL"], timezone=config["BABEL_DEFAULT_TIMEZONE"])
+                   public_base_url=base_url or config["PUBLIC_BASE_URL"], timezone=config["BABEL_DEFAULT_TIMEZONE"])
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     return render(sheet_of(certificate), Letterhead.from_config(current_app.config))
 
 
-def sheet_of(certificate: Certificate) -> CertificateSheet:
-    """What the certificate prints, read from its signature, employee, event and text."""
+def sheet_of(certificate: Certificate, base_url: str | None = None) -> CertificateSheet:
+    """What the certificate prints, read from its signature, employee, event and text (base_url: see verify_url)."""
     signature = certificate.signature
     employee = signature.employee
     reason = ""
@@ -111,7 +112,7 @@ def sheet_of(certificate: Certificate) -> CertificateSheet:
         with force_locale("id"):  # the document is Indonesian whatever the page's language
             reason = str(REASON_LABELS.get(signature.revocation_reason, signature.revocation_reason.value))
     return CertificateSheet(
-        code=display_code(certificate.code), verify_url=verify_url(certificate), kid=certificate.kid,
+        code=display_code(certificate.code), verify_url=verify_url(certificate, base_url), kid=certificate.kid,
         issued_dt=certificate.issued_dt, name=employee.name, id_label="NIP" if employee.nip else "NIK",
         id_number=employee.nip or employee.nik or "", unit=employee.agency.name, category=employee.category.value,
         event_name=signature.event.name, text_title=signature.text.title, text_version=signature.text.version,

@@ -114,9 +114,12 @@ def parse_code(typed: str) -> str:
     return codes.with_check(codes.parse_checked(raw, CODE_BODY_LENGTH))
 
 
-def verify_url(certificate: Certificate) -> str:
-    """The one place that builds verify URLs: PUBLIC_BASE_URL/v/<token>."""
-    return public_url(current_app.config["PUBLIC_BASE_URL"], f"/v/{certificate.token}")
+def verify_url(certificate: Certificate, base_url: str | None = None) -> str:
+    """The one place that builds verify URLs: PUBLIC_BASE_URL/v/<token>.
+
+    base_url: the address resolved while the request was there, for a stream that runs after it.
+    """
+    return public_url(base_url or current_app.config["PUBLIC_BASE_URL"], f"/v/{certificate.token}")
 
 
 def current_signing_key():

@@ -161,25 +161,26 @@ def code_of(event_id: int, row: ExportRow) -> str:
     return code_for(event_id, row.employee_id, row.generation)
 
 
-def csv_stream(app: Flask, engine: sa.Engine, event_id: int, query: sa.Select) -> Iterator[str]:
+def csv_stream(app: Flask, engine: sa.Engine, event_id: int, query: sa.Select, base_url: str) -> Iterator[str]:
     """The CSV for a streamed response, BATCH_SIZE lines per chunk: BOM and header first.
 
     Between chunks it holds only a database connection, never a Flask context: the server may drop the
-    iterator half-way (client gone) without leaving a context pushed. Each chunk is built in a short app context.
+    iterator half-way (client gone) without leaving a context pushed. Each chunk is built in a short app context;
+    base_url is the public address resolved in the request (core.urls.public_base_url), which is gone by then.
     """
     yield "\ufeff" + _csv_text([CSV_COLUMNS])  # the BOM makes Excel read UTF-8, not the ANSI code page
     with engine.connect() as connection:
         for batch in connection.execution_options(yield_per=BATCH_SIZE).execute(query).partitions():
             with app.app_context():
-                chunk = _csv_text(_csv_cells(event_id, _export_row(row)) for row in batch)
+                chunk = _csv_text(_csv_cells(event_id, _export_row(row), base_url) for row in batch)
             yield chunk
 
 
-def _csv_cells(event_id: int, row: ExportRow) -> list[str]:
+def _csv_cells(event_id: int, row: ExportRow, base_url: str) -> list[str]:
     """One CSV line's cells, every one formula-safe."""
     code = code_of(event_id, row)
     cells = (row.name, row.nip, row.nik, row.unit, row.category, row.phone, row.email, display_code(code),
-             invitation_url(code))
+             invitation_url(code, base_url))
     return [safe_cell(cell or "") for cell in cells]
 
 

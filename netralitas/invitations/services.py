@@ -31,9 +31,12 @@ def code_for(event_id: int, employee_id: int, generation: int) -> str:
     return codes.derived_code(key, f"invitation:{event_id}:{employee_id}:{generation}", CODE_LENGTH)
 
 
-def invitation_url(code: str) -> str:
-    """The personal link printed on a slip (and encoded in its QR): PUBLIC_BASE_URL/i/<code>."""
-    return public_url(current_app.config["PUBLIC_BASE_URL"], f"/i/{display_code(code)}")
+def invitation_url(code: str, base_url: str | None = None) -> str:
+    """The personal link printed on a slip (and encoded in its QR): PUBLIC_BASE_URL/i/<code>.
+
+    base_url: the address resolved while the request was there, for a stream that runs after it.
+    """
+    return public_url(base_url or current_app.config["PUBLIC_BASE_URL"], f"/i/{display_code(code)}")
 
 
 def display_code(code: str) -> str:

@@ -14,6 +14,7 @@ from netralitas.auth.access import EXPORTERS, RUNNERS, roles_required
 from netralitas.core.qr import qr_svg
 from netralitas.core.sql import commit_retrying_once
 from netralitas.core.timezones import local_time
+from netralitas.core.urls import public_base_url
 from netralitas.events.models import Event
 from netralitas.events.services import is_required
 from netralitas.extensions import db
@@ -46,7 +47,8 @@ def codes_csv(event_id: int):
     selection = _selection(event)
     commit_retrying_once(db.session, lambda: _prepare_export(selection, "csv"))
     # The query is built here; the stream runs it after this request's context and session are gone.
-    chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, exports.rows_query(selection))
+    chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, exports.rows_query(selection),
+                                public_base_url(current_app.config["PUBLIC_BASE_URL"]))
     response = Response(chunks, mimetype=exports.CSV_MIMETYPE)
     return _attachment(response, _file_name(selection, "csv"))
 

@@ -144,7 +144,7 @@ def test_response_is_streamed_and_not_cached(client, event, tree, signed, as_sta
 
 def test_stream_yields_one_chunk_per_certificate(app, event, tree, signed):
     ids = [signed["a1"].id, signed["a"].id, signed["b"].id]
-    chunks = list(exports.zip_stream(app, ids))
+    chunks = list(exports.zip_stream(app, ids, app.config["PUBLIC_BASE_URL"]))
     assert len(chunks) == 4  # three certificates, then the manifest and the central directory
     assert all(chunk.startswith(b"PK\x03\x04") for chunk in chunks)
     assert all(len(chunk) < 200_000 for chunk in chunks)
@@ -154,7 +154,7 @@ def test_stream_yields_one_chunk_per_certificate(app, event, tree, signed):
 def test_a_certificate_revoked_after_counting_is_left_out(app, event, tree, signed, revoke):
     ids = [signed["a"].id, signed["b"].id]
     revoke(signed["b"])
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(exports.zip_stream(app, ids))))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(exports.zip_stream(app, ids, app.config["PUBLIC_BASE_URL"]))))
     assert len(archive.namelist()) == 2 and "Budi Di B" not in archive.read("daftar.csv").decode()
 
 

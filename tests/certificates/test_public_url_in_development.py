@@ -70,3 +70,21 @@ def test_a_configured_address_always_wins(make_app, certify, host):
     assert '<strong class="host">netralitas.contoh.go.id</strong>' in page.text
     with official.test_request_context("/", base_url=host):
         assert services.verify_url(certificate) == f"https://netralitas.contoh.go.id/v/{certificate.token}"
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_streamed_downloads_follow_the_port_too(make_app, certify, make_staff, host):
+    """The invitation CSV and the certificate ZIP are built after the request is gone: they keep its address."""
+    import io
+    import zipfile
+
+    certificate = certify()
+    event_id = certificate.signature.event_id
+    staff = make_staff()
+    client = make_app().test_client()
+    client.post("/masuk", data={"email": staff.email, "password": PASSWORD}, base_url=host)
+    csv_text = client.get(f"/admin/acara/{event_id}/undangan.csv", base_url=host).get_data(as_text=True)
+    assert f"{host}/i/" in csv_text and DEVELOPMENT_BASE_URL not in csv_text
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/admin/acara/{event_id}/sertifikat.zip", base_url=host).data))
+    manifest = archive.read("daftar.csv").decode("utf-8-sig")
+    assert f"{host}/v/{certificate.token}" in manifest and DEVELOPMENT_BASE_URL not in manifest
