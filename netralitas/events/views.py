@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, RUNNERS, roles_required
@@ -143,6 +144,14 @@ def text(event_id: int):
     return render_template("events/text.html", event=event, form=form, preview=preview, is_frozen=is_frozen)
 
 
+#: What the operator is told after a status change, in words (the enum value OPEN meant nothing on screen).
+STATUS_CHANGED = {
+    EventStatus.OPEN: _l("Acara dibuka untuk penandatanganan."),
+    EventStatus.CLOSED: _l("Acara ditutup; penandatanganan tidak lagi diterima."),
+    EventStatus.DRAFT: _l("Acara dikembalikan ke draf."),
+}
+
+
 @bp.route("/admin/acara/<int:event_id>/status/<any(buka,tutup,draf):action>", methods=["GET", "POST"])
 @roles_required(*RUNNERS)
 def change_status(event_id: int, action: str):
@@ -157,7 +166,7 @@ def change_status(event_id: int, action: str):
             flash(str(exc), "danger")
         else:
             db.session.commit()
-            flash(_("Status acara: %(s)s.", s=target.value), "success")
+            flash(STATUS_CHANGED[target], "success")
         return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/status_confirm.html", form=form, event=event, action=action)
 

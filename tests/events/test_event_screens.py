@@ -94,12 +94,14 @@ def test_open_and_close_need_confirmation(client, make_staff, login_as, make_eve
     assert confirm.status_code == 200 and "Ya, lanjutkan" in confirm.text
     db.session.expire_all()
     assert event.status == EventStatus.DRAFT
-    client.post(f"/admin/acara/{event.id}/status/buka")
+    opened = client.post(f"/admin/acara/{event.id}/status/buka", follow_redirects=True)
     db.session.expire_all()
     assert event.status == EventStatus.OPEN
-    client.post(f"/admin/acara/{event.id}/status/tutup")
+    assert "Acara dibuka untuk penandatanganan." in opened.text and "OPEN" not in opened.text  # words, not the enum
+    closed = client.post(f"/admin/acara/{event.id}/status/tutup", follow_redirects=True)
     db.session.expire_all()
     assert event.status == EventStatus.CLOSED
+    assert "penandatanganan tidak lagi diterima" in closed.text
 
 
 def test_signed_event_cannot_return_to_draft(client, make_staff, login_as, invited):
