@@ -1,14 +1,21 @@
 """The base of every form: Flask-WTF's FlaskForm, with WTForms' own messages loaded once per locale."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from babel import support
 from flask import current_app
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 from wtforms.i18n import messages_path
 
 from netralitas.core.formatting import active_locale
+
+#: Our own catalogs of WTForms' messages, for languages WTForms ships none of (Indonesian).
+OWN_CATALOGS = Path(__file__).resolve().parent.parent / "translations"
 
 
 class AppForm(FlaskForm):
@@ -27,5 +34,13 @@ class AppForm(FlaskForm):
 
 @cache
 def wtforms_catalog(locale: str) -> support.NullTranslations:
-    """WTForms' message catalog for locale (NullTranslations, i.e. English, where WTForms has none, as for id)."""
+    """WTForms' message catalog for locale: ours where WTForms has none (id), else WTForms' own (English: none)."""
+    own = support.Translations.load(str(OWN_CATALOGS), [locale], domain="wtforms")
+    if isinstance(own, support.Translations):
+        return own
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def select_choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """SelectChoice options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
