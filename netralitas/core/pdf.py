@@ -11,8 +11,8 @@ to parse and subset. Any other character (Greek, Cyrillic, …) gets the full fo
 Text. `text_block` writes wrapped text the same way in every document; a character DejaVu cannot draw (CJK,
 newer emoji) prints as MISSING_GLYPH instead of vanishing, so a name never prints silently shortened.
 
-The copy relies on fpdf2's TTFFont attributes (fpdf2 is pinned in requirements.txt; the
-certificate tests render and read back PDFs, so an upgrade that changes them fails loudly).
+The copy relies on fpdf2's TTFFont attributes (fpdf2 is pinned in requirements.txt; tests/core/test_pdf_fonts.py
+checks that a document prints what fpdf2's own add_font prints, so an upgrade that changes them fails loudly).
 """
 from __future__ import annotations
 
