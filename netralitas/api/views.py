@@ -13,11 +13,11 @@ from flask_login import current_user
 from netralitas.api import services
 from netralitas.api.forms import TokenForm
 from netralitas.auth.access import ALL_STAFF, roles_required
+from netralitas.core.forms import ConfirmForm
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
 from netralitas.events.services import find_event
 from netralitas.extensions import csrf, db, limiter
-from netralitas.masterdata.forms import ConfirmForm
 from netralitas.reports.completion import completion
 
 bp = Blueprint("api", __name__)

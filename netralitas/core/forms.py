@@ -1,4 +1,5 @@
-"""The base of every form: Flask-WTF's FlaskForm, with WTForms' own messages loaded once per locale."""
+"""The base of every form (Flask-WTF's FlaskForm, WTForms' own messages loaded once per locale) and the one form
+with no domain: a confirmation button. Domain forms live in their domain's forms.py."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,8 +9,9 @@ from typing import Any
 
 from babel import support
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, SubmitField
 from wtforms.i18n import messages_path
 
 from netralitas.core.formatting import active_locale
@@ -44,3 +46,9 @@ def wtforms_catalog(locale: str) -> support.NullTranslations:
 def select_choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """SelectChoice options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ConfirmForm(AppForm):
+    """An empty form: the CSRF token plus a button, for confirmation pages of any domain."""
+
+    submit = SubmitField(_l("Ya, lanjutkan"))

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, RUNNERS, roles_required
 from netralitas.core import rotating_code
+from netralitas.core.forms import ConfirmForm
 from netralitas.core.qr import qr_svg
 from netralitas.core.timezones import local_to_utc, utc_to_local
 from netralitas.core.urls import public_url
@@ -22,7 +23,6 @@ from netralitas.events.models import ElectionKind, Event, EventStatus
 from netralitas.events.tally import cached_tally
 from netralitas.events.texts import DEFAULT_TEXT
 from netralitas.extensions import db
-from netralitas.masterdata.forms import ConfirmForm
 from netralitas.masterdata.models import Category
 from netralitas.masterdata.scope import get_agency_in_scope
 from netralitas.masterdata.services import agencies_in_scope

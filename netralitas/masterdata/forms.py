@@ -53,12 +53,6 @@ class EmployeeForm(AppForm):
         return cleaned
 
 
-class ConfirmForm(AppForm):
-    """An empty form: the CSRF token plus a button, for confirmation pages."""
-
-    submit = SubmitField(_l("Ya, lanjutkan"))
-
-
 class UploadForm(AppForm):
     """Spreadsheet upload for an import preview."""
 

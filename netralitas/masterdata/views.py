@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, MANAGERS, roles_required
 from netralitas.auth.models import Role
+from netralitas.core.forms import ConfirmForm
 from netralitas.extensions import db
 from netralitas.masterdata import services
-from netralitas.masterdata.forms import AgencyForm, ConfirmForm, EmployeeForm
+from netralitas.masterdata.forms import AgencyForm, EmployeeForm
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
 from netralitas.masterdata.scope import employee_scope, get_agency_in_scope, get_employee_in_scope
 

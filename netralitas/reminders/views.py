@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from netralitas.auth.access import EXPORTERS, roles_required
+from netralitas.core.forms import ConfirmForm
 from netralitas.core.mail import MailProblem, MailSettings
 from netralitas.core.phone import PhoneProblem
 from netralitas.core.sql import commit_retrying_once
 from netralitas.events.models import Event
 from netralitas.events.services import event_status_now
 from netralitas.extensions import db
-from netralitas.masterdata.forms import ConfirmForm
 from netralitas.masterdata.models import Agency
 from netralitas.masterdata.scope import get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
