@@ -1,12 +1,14 @@
-"""Database foundations: declarative base with a constraint naming convention, UTC datetimes, SQLite tuning."""
+"""Database foundations every model builds on: the declarative base with a constraint naming convention, UTC
+datetimes, portable enum columns and SQLite tuning."""
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, MappedColumn, mapped_column
 
 #: Stable constraint names so Alembic can alter and drop them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -46,6 +48,21 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def enum_column(enum_cls: type[enum.Enum], **kwargs) -> MappedColumn:
+    """A VARCHAR + CHECK column holding the enum's values (portable, no native PG enum)."""
+    return mapped_column(
+        sa.Enum(
+            enum_cls,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            name=enum_cls.__name__.lower(),
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        **kwargs,
+    )
 
 
 @event.listens_for(Engine, "connect")

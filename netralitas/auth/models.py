@@ -11,9 +11,9 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from netralitas.db import UTCDateTime, utcnow
+from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.extensions import db
-from netralitas.masterdata.models import Agency, enum_column
+from netralitas.masterdata.models import Agency
 
 
 class Role(enum.StrEnum):

@@ -8,9 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from netralitas.db import UTCDateTime, utcnow
+from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.extensions import db
-from netralitas.masterdata.models import Agency, Category, Employee, enum_column
+from netralitas.masterdata.models import Agency, Category, Employee
 
 
 class ElectionKind(enum.StrEnum):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from netralitas.db import UTCDateTime, utcnow
+from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.extensions import db
 
 
@@ -42,21 +42,6 @@ class Gender(enum.StrEnum):
 
     L = "L"
     P = "P"
-
-
-def enum_column(enum_cls: type[enum.Enum], **kwargs) -> so.MappedColumn:
-    """A VARCHAR + CHECK column holding the enum's values (portable, no native PG enum)."""
-    return so.mapped_column(
-        sa.Enum(
-            enum_cls,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            name=enum_cls.__name__.lower(),
-            values_callable=lambda members: [m.value for m in members],
-        ),
-        **kwargs,
-    )
 
 
 class Agency(db.Model):

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from netralitas.db import UTCDateTime, utcnow
+from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.events.models import DeclarationText, Event
 from netralitas.extensions import db
-from netralitas.masterdata.models import Employee, enum_column
+from netralitas.masterdata.models import Employee
 
 if TYPE_CHECKING:
     from netralitas.certificates.models import Certificate
