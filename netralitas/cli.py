@@ -1,4 +1,5 @@
-"""`flask` commands: thin wrappers over the services."""
+"""`flask` commands that belong to no domain (first admin, audit check, demo city), and `register`, which attaches
+these and every domain's own commands (each a thin wrapper over services) to the app."""
 from __future__ import annotations
 
 import sys
@@ -15,9 +16,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(audit_group)
     app.cli.add_command(seed_demo_command)
-    app.cli.add_command(keys_group)
-    from netralitas.certificates.cli import verify_token_command
+    from netralitas.certificates.cli import keys_group, verify_token_command
 
+    app.cli.add_command(keys_group)
     app.cli.add_command(verify_token_command)
     from netralitas.masterdata.cli import import_agencies_command, import_employees_command
 
@@ -75,34 +76,3 @@ def seed_demo_command() -> None:
     summary = seed_demo()
     db.session.commit()
     click.echo(summary.describe())
-
-
-keys_group = AppGroup("keys", help="Ed25519 certificate signing keys (files under KEYS_DIR).")
-
-
-@keys_group.command("generate")
-def keys_generate_command() -> None:
-    """Make sure the first signing key exists (the app also creates it on its first start); `keys rotate` adds one."""
-    from flask import current_app
-
-    from netralitas.certificates.keys import current_kid, ensure_signing_key, has_signing_key
-
-    folder = current_app.config["KEYS_DIR"]
-    if has_signing_key(folder):
-        click.echo(f"Signing key {current_kid(folder)} is current in {folder}; `keys rotate` makes a new one. "
-                   "Back this folder up.")
-        return
-    click.echo(f"Signing key {ensure_signing_key(folder)} created in {folder}. Back this folder up.")
-
-
-@keys_group.command("rotate")
-def keys_rotate_command() -> None:
-    """Make a new current signing key; older public keys stay published so their certificates stay valid."""
-    from flask import current_app
-
-    from netralitas.certificates.keys import current_kid, generate_key, has_signing_key
-
-    folder = current_app.config["KEYS_DIR"]
-    previous = current_kid(folder) if has_signing_key(folder) else None
-    kid = generate_key(folder)
-    click.echo(f"Signing key {kid} is now current" + (f" (previous: {previous}, still published)." if previous else "."))

@@ -1,4 +1,5 @@
-"""`flask verify-token`: check a certificate token offline against a JWK Set and, optionally, a revocation list."""
+"""The certificates' `flask` commands: the signing keys (`keys generate`, `keys rotate`) and `verify-token`, which
+checks a certificate token offline against a JWK Set and, optionally, a revocation list."""
 from __future__ import annotations
 
 import json
@@ -11,9 +12,11 @@ from urllib.parse import unquote, urlsplit
 import click
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import current_app
+from flask.cli import AppGroup
 
 from netralitas.certificates import services
-from netralitas.certificates.keys import PublicKey
+from netralitas.certificates.keys import PublicKey, current_kid, ensure_signing_key, generate_key, has_signing_key
 from netralitas.certificates.tokens import TokenError, verify_token
 
 EXIT_VALID, EXIT_NOT_VALID, EXIT_REVOKED, EXIT_CANNOT_CHECK = 0, 1, 2, 3
@@ -21,6 +24,29 @@ EXIT_VALID, EXIT_NOT_VALID, EXIT_REVOKED, EXIT_CANNOT_CHECK = 0, 1, 2, 3
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 FETCH_TIMEOUT_SECONDS = 15
 VERIFY_PATH = "/v/"
+
+
+keys_group = AppGroup("keys", help="Ed25519 certificate signing keys (files under KEYS_DIR).")
+
+
+@keys_group.command("generate")
+def keys_generate_command() -> None:
+    """Make sure the first signing key exists (the app also creates it on its first start); `keys rotate` adds one."""
+    folder = current_app.config["KEYS_DIR"]
+    if has_signing_key(folder):
+        click.echo(f"Signing key {current_kid(folder)} is current in {folder}; `keys rotate` makes a new one. "
+                   "Back this folder up.")
+        return
+    click.echo(f"Signing key {ensure_signing_key(folder)} created in {folder}. Back this folder up.")
+
+
+@keys_group.command("rotate")
+def keys_rotate_command() -> None:
+    """Make a new current signing key; older public keys stay published so their certificates stay valid."""
+    folder = current_app.config["KEYS_DIR"]
+    previous = current_kid(folder) if has_signing_key(folder) else None
+    kid = generate_key(folder)
+    click.echo(f"Signing key {kid} is now current" + (f" (previous: {previous}, still published)." if previous else "."))
 
 
 class SourceError(Exception):
