@@ -44,7 +44,7 @@ def instance_folder() -> Path:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    """Build the application: configuration, extensions, blueprints, template context, error pages, commands."""
     instance_path = instance_folder()
     ensure_writable_folder(instance_path)
     app = Flask(
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = CookieSessions()
     register_extensions(app)
     register_blueprints(app)
+    register_template_context(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_commands(app)
@@ -112,11 +113,7 @@ def register_extensions(app: Flask) -> None:
     drop_app_wide_limit_check(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "netralitas" / "translations"))
-    install_template_gettext(app)
-    # Templates get the current_user proxy itself: the user is loaded only by a page that shows it (Flask-Login's
-    # own context processor loads it for every rendered page, the public ones included).
-    login_manager.init_app(app, add_context_processor=False)
-    app.jinja_env.globals["current_user"] = current_user
+    login_manager.init_app(app, add_context_processor=False)  # templates get the proxy: register_template_context
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
@@ -235,10 +232,37 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(PoolTimeoutError, database_unavailable)
 
 
-def register_request_hooks(app: Flask) -> None:
-    """Security headers and body checks on every request, and the template context shared by all pages."""
+def register_template_context(app: Flask) -> None:
+    """Everything templates see besides a view's own values, in one place: gettext, filters, globals, language.
+
+    Globals rather than context processors wherever the value is fixed or a proxy: a context processor runs on
+    every render, a global costs nothing until a template reads it.
+    """
     from netralitas.auth.access import EXPORTERS, MANAGERS, RUNNERS
     from netralitas.core.formatting import active_locale, register_template_filters
+    from netralitas.home.views import nav_items
+    from netralitas.masterdata.models import AgencyKind
+
+    install_template_gettext(app)  # after Flask-Babel's init_app, whose callables these replace
+    register_template_filters(app)
+    app.jinja_env.globals.update(
+        # The current_user proxy itself: the user is loaded only by a page that shows it (Flask-Login's own context
+        # processor loads it for every rendered page, the public ones included).
+        current_user=current_user,
+        # Role groups ({% if current_user.role in EXPORTERS %}), so pages show exactly what the views allow.
+        RUNNERS=RUNNERS, MANAGERS=MANAGERS, EXPORTERS=EXPORTERS,
+        nav_items=nav_items,
+        agency_kinds=list(AgencyKind),
+    )
+
+    @app.context_processor
+    def inject_language():
+        # The locale the page's strings are translated into (Flask-Babel keeps it for the request).
+        return {"current_lang": str(active_locale()), "languages": app.config["LANGUAGES"]}
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers, body checks and the language choice on every request."""
     from netralitas.core.security import SecurityHeaders, hsts_headers, refuse_json_form_posts, refuse_nul_characters
     from netralitas.ops.logging import init_request_logging
 
@@ -246,14 +270,6 @@ def register_request_hooks(app: Flask) -> None:
     app.wsgi_app = SecurityHeaders(app.wsgi_app, hsts_headers(app.config["PUBLIC_BASE_URL"], app.config["HSTS_MAX_AGE"]))
     app.before_request(refuse_json_form_posts)
     app.before_request(refuse_nul_characters)
-    register_template_filters(app)
-    # Role groups for templates ({% if current_user.role in EXPORTERS %}), so pages show exactly what the views allow.
-    app.jinja_env.globals.update(RUNNERS=RUNNERS, MANAGERS=MANAGERS, EXPORTERS=EXPORTERS)
-
-    @app.context_processor
-    def inject_language():
-        # The locale the page's strings are translated into (Flask-Babel keeps it for the request).
-        return {"current_lang": str(active_locale()), "languages": app.config["LANGUAGES"]}
 
     @app.before_request
     def remember_language_choice():

@@ -51,16 +51,11 @@ def open_events(staff) -> list[OpenEvent]:
     return found
 
 
-@bp.app_context_processor
-def inject_navigation():
+def nav_items() -> list[tuple]:
     """Menu entries for the signed-in staff member's role (the list is built once; labels translate when shown)."""
-
-    def nav_items():
-        if not current_user.is_authenticated:
-            return []
-        return [item for item in _menu() if current_user.role in item[2]]
-
-    return {"nav_items": nav_items}
+    if not current_user.is_authenticated:
+        return []
+    return [item for item in _menu() if current_user.role in item[2]]
 
 
 @cache

@@ -13,7 +13,7 @@ from netralitas.core.forms import ConfirmForm
 from netralitas.extensions import db
 from netralitas.masterdata import services
 from netralitas.masterdata.forms import AgencyForm, EmployeeForm
-from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
+from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.masterdata.scope import employee_scope, get_agency_in_scope, get_employee_in_scope
 
 bp = Blueprint("masterdata", __name__, url_prefix="/admin")
@@ -196,9 +196,3 @@ def employee_toggle(employee_id: int):
         flash(_("Status pegawai %(name)s diperbarui.", name=employee.name), "success")
         return redirect(url_for("masterdata.employee_detail", employee_id=employee.id))
     return render_template("masterdata/employee_toggle.html", form=form, employee=employee)
-
-
-@bp.record_once
-def _agency_kinds_for_templates(state) -> None:
-    """A template global, not a context processor: the list never changes, so no render needs to build it."""
-    state.app.jinja_env.globals["agency_kinds"] = list(AgencyKind)
