@@ -1,4 +1,4 @@
-"""The floor of a signature POST: the work issue 3 requires, in bare Flask with the sqlite3 module and no layers.
+"""The floor of a signature POST: the work a signature must do, in bare Flask with the sqlite3 module and no layers.
 
 Not part of the product. bench/side_by_side.py runs it under the same gunicorn settings as the app and
 bench/hello_app.py and posts the same bodies (CSRF token, ticked points, typed name, ~10 KB signature PNG) to

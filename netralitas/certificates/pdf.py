@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 TITLE = "Sertifikat Deklarasi Netralitas"
 MARGIN = 20.0
 WIDTH = PAGE_W - 2 * MARGIN
-#: The QR symbol itself (quiet zone excluded), in millimetres; DESIGN.md asks for at least 35.
+#: The QR symbol itself (quiet zone excluded), in millimetres; never below 35, the minimum set for phone scans
+#: of a printed page (tests/certificate_exports/test_pdf.py checks it).
 QR_SIZE = 40.0
 #: Where the bottom block (signature, QR, how to verify) starts unless the text above runs longer.
 BOTTOM_Y = 178.0

@@ -149,7 +149,7 @@ def jwks():
 
 @bp.route("/.well-known/crl/<kid>.json")
 def revocation_list(kid: str):
-    """Revoked certificate codes of one key: {kid, method: "code", ctr, rids} (SMART Health Cards style)."""
+    """Revoked certificates of one key: {kid, method: "sha256-token", ctr, rids} (SMART Health Cards style)."""
     if kid not in {key.kid for key in services.published_keys()}:
         response = jsonify(error="unknown kid")
         response.status_code = NOT_FOUND

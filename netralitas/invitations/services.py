@@ -19,7 +19,8 @@ from netralitas.masterdata.models import Employee
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
 
-#: 13 Crockford base32 symbols = 65 bits: DESIGN asks for at least 64 (the issue for at least 50).
+#: 13 Crockford base32 symbols = 65 bits, above the 64 set as the minimum: a code is a bearer secret (with the
+#: birth date it lets its holder sign), so guessing one must stay hopeless.
 CODE_LENGTH = 13
 #: How many generations to try when a derived code collides with another live code.
 MAX_COLLISION_TRIES = 8

@@ -37,7 +37,7 @@ MAX_SLIPS_PER_PDF = 5000
 SLIP_W, SLIP_H = PAGE_W / COLUMNS, PAGE_H / ROWS
 #: Inner margin of a slip: keeps text off the cut lines and out of printers' unprintable border.
 PAD = 6.0
-#: The QR symbol itself (quiet zone excluded) in millimetres; the brief asks for at least 25.
+#: The QR symbol itself (quiet zone excluded) in millimetres; never below 25, the minimum set for phone scans.
 QR_SIZE = 30.0
 CODE_SIZE = 13.5  # points: a grouped 13-symbol code (15 monospaced characters, ~43 mm) fits beside the QR
 

@@ -11,7 +11,8 @@ A batch runs in three steps so that no database transaction stays open while the
    reaches them), writes the audit entry, and the caller commits.
 
 A worker killed between steps 1 and 3 leaves its claimed rows: those employees get no email until the
-next day. The rule errs on the side of "never two emails a day", as the issue asks.
+next day. The rule errs on the side of "never two emails a day": a missed reminder goes out tomorrow, a
+second one cannot be unsent.
 """
 from __future__ import annotations
 

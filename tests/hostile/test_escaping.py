@@ -120,7 +120,7 @@ def staff_pages(world) -> dict[str, tuple[str, ...]]:
         f"/admin/sertifikat/?kode={code}": (EMPLOYEE_NAME,),
         f"/admin/sertifikat/{world.certificate.id}/cabut": (EMPLOYEE_NAME,),
         "/e/uji-xss/board": (EVENT_NAME,),
-        # Completion reports, drill-down and reminders (issue 5).
+        # Completion reports, drill-down and reminders.
         "/admin/rekap": (EVENT_NAME,),
         f"/admin/acara/{event}/rekap": (EVENT_NAME, AGENCY_NAME),
         f"/admin/acara/{event}/rekap/unit/{agency}": (AGENCY_NAME, FORMULA_NAME),
