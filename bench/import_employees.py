@@ -73,7 +73,7 @@ def main() -> int:
 
 
 def run(db, rows: int, file_format: str) -> int:
-    from netralitas.masterdata import importer
+    from netralitas.masterdata.imports import importer
 
     agencies = importer.import_agencies("bench", agency_file(), "opd.csv")
     db.session.commit()

@@ -167,7 +167,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.events.views import bp as events_bp
     from netralitas.home.views import bp as home_bp
     from netralitas.invitations.views import bp as invitations_bp
-    from netralitas.masterdata.import_views import bp as import_bp
+    from netralitas.masterdata.imports.views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
     from netralitas.ops.views import bp as ops_bp
     from netralitas.reminders.views import bp as reminders_bp

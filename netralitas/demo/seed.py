@@ -15,7 +15,7 @@ from netralitas.core.urls import public_url
 from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_employees
 from netralitas.demo.event import DemoEvent, ensure_demo_event
 from netralitas.extensions import db
-from netralitas.masterdata import importer
+from netralitas.masterdata.imports import importer
 from netralitas.masterdata.models import Agency
 
 DEMO_PASSWORD = "demo-netralitas"  # noqa: S105  (published demo login, printed by the command)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from netralitas.extensions import db
-from netralitas.masterdata import importer
+from netralitas.masterdata.imports import importer
 
 CLI_ACTOR = "cli"
 

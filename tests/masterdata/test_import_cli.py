@@ -105,7 +105,7 @@ def test_missing_file_is_a_usage_error(runner, app):
 
 
 def test_a_large_import_refreshes_planner_statistics(runner, tmp_path, city_units, import_files, monkeypatch):
-    from netralitas.masterdata import importer
+    from netralitas.masterdata.imports import importer
 
     monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 2)
     sqlite = db.engine.dialect.name == "sqlite"

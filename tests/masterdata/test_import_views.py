@@ -12,7 +12,7 @@ from netralitas.audit.models import AuditEntry
 from netralitas.auth.models import Role
 from netralitas.db import utcnow
 from netralitas.extensions import db
-from netralitas.masterdata import import_views
+from netralitas.masterdata.imports import views as import_views
 from netralitas.masterdata.models import Employee, PendingImport
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -206,7 +206,7 @@ def test_every_import_endpoint_is_super_admin_only(app):
 
 
 def test_a_database_conflict_during_confirm_keeps_nothing(client, admin, city_units, import_files, monkeypatch):
-    from netralitas.masterdata import importer
+    from netralitas.masterdata.imports import importer
 
     token = token_of(upload(client, import_files.csv([import_files.pns(1)])))
 

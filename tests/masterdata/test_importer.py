@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from netralitas.audit.models import AuditEntry
 from netralitas.core.identity import make_nik, make_nip_pns, make_nip_pppk
 from netralitas.extensions import db
-from netralitas.masterdata import importer
+from netralitas.masterdata.imports import importer
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee, Gender
 
 

@@ -165,7 +165,7 @@ def test_every_synonym_line_names_a_kind_and_no_name_maps_two_ways(tmp_path):
 
 
 def test_an_unknown_kind_keeps_the_stored_kind_on_reimport(app, city_units):
-    from netralitas.masterdata import importer
+    from netralitas.masterdata.imports import importer
 
     content = b"kode,nama,kode_induk,jenis\nDISDIK,Dinas Pendidikan,PEMKOT,DINAS PENDIDIKAN X\n"
     report = importer.import_agencies("tester", content, "opd.csv")

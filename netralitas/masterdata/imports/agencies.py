@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from netralitas.core.spreadsheet import Sheet
 from netralitas.extensions import db
-from netralitas.masterdata.import_plan import ImportPlan, flag_duplicates
+from netralitas.masterdata.imports.plan import ImportPlan, flag_duplicates
 from netralitas.masterdata.models import Agency, AgencyKind
 from netralitas.masterdata.rules import clean_agency
 from netralitas.masterdata.services import agency_path

@@ -17,8 +17,8 @@ from netralitas.core.identity import make_nik, make_nip_pns
 from netralitas.core.spreadsheet import Sheet, SpreadsheetError
 from netralitas.db import utcnow
 from netralitas.extensions import db
-from netralitas.masterdata import agency_import, employee_import
-from netralitas.masterdata.import_plan import ImportPlan, RowError, RowWarning
+from netralitas.masterdata.imports import agencies, employees
+from netralitas.masterdata.imports.plan import ImportPlan, RowError, RowWarning
 from netralitas.masterdata.models import PendingImport
 
 if TYPE_CHECKING:
@@ -62,11 +62,11 @@ def _example_employee() -> list[Any]:
 
 
 KINDS: dict[str, ImportKind] = {
-    "agencies": ImportKind("agencies", "perangkat daerah", agency_import.COLUMNS, agency_import.REQUIRED_COLUMNS,
-                           agency_import.plan_agencies, "templat_perangkat_daerah", _example_agency,
+    "agencies": ImportKind("agencies", "perangkat daerah", agencies.COLUMNS, agencies.REQUIRED_COLUMNS,
+                           agencies.plan_agencies, "templat_perangkat_daerah", _example_agency,
                            text_columns=("kode", "kode_induk")),
-    "employees": ImportKind("employees", "pegawai", employee_import.COLUMNS, employee_import.REQUIRED_COLUMNS,
-                            employee_import.plan_employees, "templat_pegawai", _example_employee,
+    "employees": ImportKind("employees", "pegawai", employees.COLUMNS, employees.REQUIRED_COLUMNS,
+                            employees.plan_employees, "templat_pegawai", _example_employee,
                             text_columns=("nip", "nik", "kode_unit", "no_hp")),
 }
 

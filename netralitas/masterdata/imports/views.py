@@ -1,4 +1,4 @@
-"""Spreadsheet import screens: upload, preview, confirm; the work is done by masterdata.importer."""
+"""Spreadsheet import screens: upload, preview, confirm; the work is done by imports.importer."""
 from __future__ import annotations
 
 import io
@@ -13,8 +13,8 @@ from netralitas.auth.access import roles_required
 from netralitas.auth.models import Role
 from netralitas.core import spreadsheet
 from netralitas.extensions import db
-from netralitas.masterdata import importer
 from netralitas.masterdata.forms import ImportConfirmForm, UploadForm
+from netralitas.masterdata.imports import importer
 from netralitas.masterdata.models import PendingImport
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/impor")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from netralitas.core.spreadsheet import Sheet, SpreadsheetError
 from netralitas.extensions import db
-from netralitas.masterdata.import_plan import ImportPlan, flag_duplicates, row_list
+from netralitas.masterdata.imports.plan import ImportPlan, flag_duplicates, row_list
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.rules import clean_employee, normalize_code
 from netralitas.masterdata.services import EMPLOYEE_FIELDS
