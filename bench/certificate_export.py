@@ -89,8 +89,8 @@ def main() -> None:
     from netralitas.certificates.keys import generate_key
     from netralitas.certificates.models import Certificate
     from netralitas.certificates.pdf import certificate_pdf
+    from netralitas.events.rules import Audience, SigningRule
     from netralitas.extensions import db
-    from netralitas.invitations.exports import Selection
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{instance}/bench.db",
                       "PUBLIC_BASE_URL": "https://netralitas.kotabench.go.id"})
@@ -109,9 +109,7 @@ def main() -> None:
         per_pdf_cpu = (time.process_time() - cpu) / len(sample) * 1000
         print(f"certificate_pdf: {per_pdf:.1f} ms per certificate ({per_pdf_cpu:.1f} ms CPU; {len(sample)} timed), "
               f"{sum(sizes) / len(sizes) / 1024:.0f} KB each")
-        from netralitas.events.models import Event
-
-        ids = exports.certificate_ids(Selection(event=db.session.get(Event, event_id), scope=sa.true()))
+        ids = exports.certificate_ids(Audience(event_id, SigningRule.of(())))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu = time.perf_counter(), time.process_time()
     total = 0

@@ -16,6 +16,7 @@ from netralitas.auth.access import ALL_STAFF, roles_required
 from netralitas.core.forms import ConfirmForm
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
+from netralitas.events.rules import Audience
 from netralitas.events.services import find_event
 from netralitas.extensions import csrf, db, limiter
 from netralitas.reports.completion import completion
@@ -98,7 +99,7 @@ def event_completion(staff, slug: str):
         root = services.find_unit(staff, unit)
         if root is None:  # unknown and out of scope look the same
             return _error(404, "not_found", _("Unit kerja tidak ditemukan."))
-    return _json(services.completion_payload(completion(event, staff, root), utcnow()))
+    return _json(services.completion_payload(completion(event, Audience.of(event, staff, root)), utcnow()))
 
 
 @bp.after_request

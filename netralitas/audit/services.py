@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -27,7 +27,23 @@ def canonical_json(data: dict[str, Any] | None) -> str:
     return json.dumps(data or {}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def entry_digest(entry: AuditEntry | SimpleNamespace) -> str:
+@dataclass(frozen=True)
+class EntryFields:
+    """The fields of an audit entry its hash covers, before it is written (an AuditEntry row has the same names)."""
+
+    seq: int
+    created_dt: datetime
+    actor_staff_id: int | None
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str | None
+    summary: str
+    data_json: str
+    prev_hash: str
+
+
+def entry_digest(entry: AuditEntry | EntryFields) -> str:
     """SHA-256 over every stored field of an entry plus the previous entry's hash."""
     material = [
         entry.prev_hash, entry.seq, _utc_text(entry), entry.actor_staff_id, entry.actor_label,
@@ -36,7 +52,7 @@ def entry_digest(entry: AuditEntry | SimpleNamespace) -> str:
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode()).hexdigest()
 
 
-def _utc_text(entry: AuditEntry) -> str:
+def _utc_text(entry: AuditEntry | EntryFields) -> str:
     # UTCDateTime hands back aware UTC values, so this text is the same on every database.
     return entry.created_dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
@@ -85,7 +101,7 @@ def record(
     """Append one audit entry in the caller's transaction and return its seq; the caller commits."""
     db.session.flush()  # the caller's pending changes first, as an ORM flush would (nothing to do when clean)
     seq, prev_hash = _lock_head()
-    entry = SimpleNamespace(
+    entry = EntryFields(
         seq=seq + 1,
         created_dt=utcnow(),
         actor_staff_id=getattr(actor, "id", None),
@@ -97,10 +113,10 @@ def record(
         data_json=canonical_json(data),
         prev_hash=prev_hash,
     )
-    entry.entry_hash = entry_digest(entry)
+    entry_hash = entry_digest(entry)
     connection = db.session.connection()
-    connection.execute(AuditEntry.__table__.insert(), vars(entry))
-    connection.execute(_move_head_statement(), {"seq": entry.seq, "entry_hash": entry.entry_hash})
+    connection.execute(AuditEntry.__table__.insert(), {**vars(entry), "entry_hash": entry_hash})
+    connection.execute(_move_head_statement(), {"seq": entry.seq, "entry_hash": entry_hash})
     return entry.seq
 
 

@@ -1,8 +1,8 @@
 """Bulk export of certificates: the live certificates of a unit subtree as one streamed ZIP of PDFs and a manifest.
 
-Who is in it reuses the invitation exports' Selection (the staff member's scope and a unit checked to be
-in it); the certificates are those of live (not revoked) signatures of the event, whether or not the
-employee is still required to sign it.
+Who is in it is the area of an events Audience (the staff member's scope and a unit checked to be in it);
+the certificates are those of live (not revoked) signatures of the event, whether or not the employee is
+still required to sign it.
 
 The ZIP is written entry by entry into a sink that the response drains after each PDF, so memory holds
 one batch of records and one PDF, never the archive. Entries are stored, not deflated: the PDFs are
@@ -29,10 +29,10 @@ from netralitas.certificates.models import Certificate
 from netralitas.certificates.pdf import CertificateSheet, Letterhead, render, sheet_of
 from netralitas.core.spreadsheet import safe_cell
 from netralitas.core.timezones import local_time
+from netralitas.events.models import Event
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
-from netralitas.invitations.exports import Selection
 from netralitas.masterdata.models import Agency, Employee
-from netralitas.masterdata.scope import subtree_clause
 from netralitas.signing.models import Signature
 
 if TYPE_CHECKING:
@@ -51,12 +51,9 @@ ZIP_MIMETYPE = "application/zip"
 COUNT_HEADER = "X-Certificate-Count"
 
 
-def live_conditions(selection: Selection) -> list[sa.ColumnElement[bool]]:
+def live_conditions(audience: Audience) -> list[sa.ColumnElement[bool]]:
     """WHERE conditions on Certificate joined with Signature, Employee and Agency."""
-    conditions = [Signature.live_in(selection.event.id), selection.scope]
-    if selection.unit is not None:
-        conditions.append(subtree_clause(selection.unit.path))
-    return conditions
+    return [Signature.live_in(audience.event_id), audience.area_clause()]
 
 
 def _from_certificates(*columns) -> sa.Select:
@@ -66,24 +63,24 @@ def _from_certificates(*columns) -> sa.Select:
             .join(Agency, Employee.agency_id == Agency.id))
 
 
-def count_live(selection: Selection) -> int:
-    """How many live certificates the selection holds."""
-    return db.session.scalar(_from_certificates(sa.func.count()).where(*live_conditions(selection)))
+def count_live(audience: Audience) -> int:
+    """How many live certificates the audience's area holds."""
+    return db.session.scalar(_from_certificates(sa.func.count()).where(*live_conditions(audience)))
 
 
-def certificate_ids(selection: Selection) -> list[int]:
-    """The selection's live certificates in ZIP order: by unit code, then name."""
-    query = (_from_certificates(Certificate.id).where(*live_conditions(selection))
+def certificate_ids(audience: Audience) -> list[int]:
+    """The live certificates of the audience's area in ZIP order: by unit code, then name."""
+    query = (_from_certificates(Certificate.id).where(*live_conditions(audience))
              .order_by(Agency.code, Agency.id, Employee.name_search, Employee.id))
     return list(db.session.scalars(query))
 
 
-def record_export(actor: Staff, selection: Selection, count: int) -> None:
+def record_export(actor: Staff, event: Event, unit: Agency | None, count: int) -> None:
     """Audit the export of personal data: who, which event and unit, how many certificates."""
-    unit = selection.unit.code if selection.unit is not None else None
-    record(actor, "certificate.export", "event", selection.event.id,
-           f"Sertifikat {selection.event.name} diekspor (ZIP, {count} sertifikat, unit {unit or 'semua'})",
-           {"event": selection.event.slug, "unit": unit, "count": count, "format": "zip"})
+    unit_code = unit.code if unit is not None else None
+    record(actor, "certificate.export", "event", event.id,
+           f"Sertifikat {event.name} diekspor (ZIP, {count} sertifikat, unit {unit_code or 'semua'})",
+           {"event": event.slug, "unit": unit_code, "count": count, "format": "zip"})
 
 
 @dataclass(frozen=True)

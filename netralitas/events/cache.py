@@ -20,8 +20,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from netralitas.events.models import DeclarationText, ElectionKind, Event, EventStatus
+from netralitas.events.rules import SigningRule
 from netralitas.extensions import db
-from netralitas.masterdata.models import Agency, Category
+from netralitas.masterdata.models import Agency
 
 DEFAULT_SECONDS = 2.0
 #: More distinct slugs than this (someone probing URLs) and the cache starts over: memory stays bounded.
@@ -45,14 +46,6 @@ class CachedText:
 
 
 @dataclass(frozen=True)
-class CachedRoot:
-    """A root of the agency subtrees an event covers (what required_clause needs)."""
-
-    id: int
-    path: str
-
-
-@dataclass(frozen=True)
 class CachedEvent:
     """An immutable copy of an event, safe to share between requests and threads; duck-types Event for reading."""
 
@@ -65,23 +58,17 @@ class CachedEvent:
     closes_dt: datetime
     is_attendance_on: bool
     attendance_secret: str
-    categories: tuple[Category, ...]
-    agencies: tuple[CachedRoot, ...]
+    rule: SigningRule
     current_text: CachedText | None
-
-    def is_open_at(self, moment: datetime) -> bool:
-        """True when signatures are accepted at this moment."""
-        return self.status == EventStatus.OPEN and self.opens_dt <= moment < self.closes_dt
 
 
 def snapshot(event: Event) -> CachedEvent:
-    """A frozen copy of a loaded event, its current text and its agency roots."""
+    """A frozen copy of a loaded event, its current text and who must sign it."""
     text = event.current_text
     return CachedEvent(
         id=event.id, slug=event.slug, name=event.name, election_kind=event.election_kind, status=event.status,
         opens_dt=event.opens_dt, closes_dt=event.closes_dt, is_attendance_on=event.is_attendance_on,
-        attendance_secret=event.attendance_secret, categories=tuple(event.categories),
-        agencies=tuple(CachedRoot(a.id, a.path) for a in event.agencies),
+        attendance_secret=event.attendance_secret, rule=event.rule,
         current_text=None if text is None else CachedText(text.id, text.version, text.sha256, text.title,
                                                           text.preamble, tuple(text.points), text.closing))
 

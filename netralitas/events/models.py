@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,6 +12,9 @@ import sqlalchemy.orm as so
 from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
+
+if TYPE_CHECKING:
+    from netralitas.events.rules import SigningRule
 
 
 class ElectionKind(enum.StrEnum):
@@ -75,9 +79,12 @@ class Event(db.Model):
         """The newest text version: the one new signers sign."""
         return self.texts[-1] if self.texts else None
 
-    def is_open_at(self, moment: datetime) -> bool:
-        """True when signatures are accepted at this moment."""
-        return self.status == EventStatus.OPEN and self.opens_dt <= moment < self.closes_dt
+    @property
+    def rule(self) -> SigningRule:
+        """Who must sign this event."""
+        from netralitas.events.rules import SigningRule  # rules reads EventStatus from this module
+
+        return SigningRule.of(self.categories, (agency.path for agency in self.agencies))
 
 
 class DeclarationText(db.Model):

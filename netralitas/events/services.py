@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
-from netralitas.db import utcnow
 from netralitas.events.models import DeclarationText, ElectionKind, Event, EventStatus
+from netralitas.events.rules import required_clause
 from netralitas.events.texts import DEFAULT_TEXT, TextContent
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
-from netralitas.masterdata.scope import subtree_clause
 
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
@@ -139,44 +138,21 @@ def signature_count(event: Event) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Signature).where(Signature.event_id == event.id))
 
 
-def required_clause(event: Event) -> sa.ColumnElement[bool]:
-    """Filter on Employee (joined with Agency) for the people who must sign this event."""
-    conditions = [Employee.is_active.is_(True), Agency.is_active.is_(True),
-                  Employee.category.in_(event.categories)]
-    if event.agencies:
-        conditions.append(sa.or_(*(subtree_clause(root.path) for root in event.agencies)))
-    return sa.and_(*conditions)
-
-
 def required_employees(event: Event) -> sa.Select:
     """SELECT of the Employee rows that must sign this event."""
-    return sa.select(Employee).join(Agency, Employee.agency_id == Agency.id).where(required_clause(event))
+    return sa.select(Employee).join(Agency, Employee.agency_id == Agency.id).where(required_clause(event.rule))
 
 
 def is_required(event: Event, employee: Employee) -> bool:
     """True when this employee must (and so may) sign this event."""
     query = sa.select(Employee.id).join(Agency, Employee.agency_id == Agency.id).where(
-        Employee.id == employee.id, required_clause(event))
+        Employee.id == employee.id, required_clause(event.rule))
     return db.session.scalar(query) is not None
 
 
 def find_event(slug: str) -> Event | None:
     """The event with this slug."""
     return db.session.scalar(sa.select(Event).where(Event.slug == slug))
-
-
-def event_status_now(event: Event, moment: datetime | None = None) -> str:
-    """'open', 'not_yet', 'ended', 'closed' or 'draft' for signer-facing messages."""
-    moment = moment or utcnow()
-    if event.status == EventStatus.DRAFT:
-        return "draft"
-    if event.status == EventStatus.CLOSED:
-        return "closed"
-    if moment < event.opens_dt:
-        return "not_yet"
-    if moment >= event.closes_dt:
-        return "ended"
-    return "open"
 
 
 def _add_text_version(event: Event, text: TextContent) -> DeclarationText:

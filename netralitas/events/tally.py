@@ -11,7 +11,7 @@ from flask import current_app
 
 from netralitas.db import utcnow
 from netralitas.events.models import Event
-from netralitas.events.services import required_clause
+from netralitas.events.rules import required_clause
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.signing.models import Signature
@@ -64,7 +64,7 @@ def compute_tally(event: Event) -> EventTally:
     """Two grouped queries (required, signed per agency), rolled up the tree in Python: O(agencies) after SQL."""
     required = dict(db.session.execute(
         sa.select(Employee.agency_id, sa.func.count()).join(Agency, Employee.agency_id == Agency.id)
-        .where(required_clause(event)).group_by(Employee.agency_id)).all())
+        .where(required_clause(event.rule)).group_by(Employee.agency_id)).all())
     signed_rows = db.session.execute(
         sa.select(Employee.agency_id, sa.func.count(), sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
         .join(Employee, Signature.employee_id == Employee.id)

@@ -20,6 +20,7 @@ from netralitas.events import cache as event_cache
 from netralitas.events import services
 from netralitas.events.forms import EventForm, TextForm
 from netralitas.events.models import ElectionKind, Event, EventStatus
+from netralitas.events.rules import SigningWindow, window
 from netralitas.events.tally import cached_tally
 from netralitas.events.texts import DEFAULT_TEXT
 from netralitas.extensions import db
@@ -113,7 +114,7 @@ def detail(event_id: int):
         scope_count = tally.by_agency.get(current_user.agency_id)
     venue_url = public_url(current_app.config["PUBLIC_BASE_URL"], f"/e/{event.slug}")
     return render_template("events/detail.html", event=event, tally=tally, scope_count=scope_count,
-                           venue_url=venue_url, state=services.event_status_now(event),
+                           venue_url=venue_url, window=window(event), SigningWindow=SigningWindow,
                            text_signed=services.is_text_signed(event.current_text) if event.current_text else False)
 
 
@@ -215,7 +216,7 @@ def _board_payload(event, now) -> bytes:
     tally = cached_tally(event)
     top = sorted(tally.top_level(), key=lambda c: (-c.required, c.name))
     return current_app.json.dumps({
-        "event": event.slug, "state": services.event_status_now(event, now),
+        "event": event.slug, "state": window(event, now),
         "signed": tally.signed, "required": tally.required, "attended": tally.attended,
         "remote": tally.signed - tally.attended, "percent": tally.percent,
         "agencies": [{"code": c.code, "name": c.name, "signed": c.signed, "required": c.required,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
@@ -18,12 +17,11 @@ from flask import Flask
 from netralitas.audit.services import record
 from netralitas.core.spreadsheet import safe_cell
 from netralitas.events.models import Event, Invitation
-from netralitas.events.services import required_clause
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.invitations.services import code_for, display_code, ensure_invitations, invitation_url
 from netralitas.invitations.slips import Slip
 from netralitas.masterdata.models import Agency, Employee
-from netralitas.masterdata.scope import agency_scope, subtree_clause
 from netralitas.signing.models import Signature
 
 if TYPE_CHECKING:
@@ -34,28 +32,6 @@ CSV_DELIMITER = ";"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 #: Rows fetched (and CSV lines written) per round trip while streaming.
 BATCH_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The employees who must sign an event, inside one unit subtree of a staff member's scope."""
-
-    event: Event
-    #: Filter on Agency for the staff member's scope (masterdata.scope.agency_scope).
-    scope: sa.ColumnElement[bool]
-    #: The chosen unit (already checked to be in scope), or None for the whole scope.
-    unit: Agency | None = None
-    #: Only those who have not signed yet (for chasing late signers).
-    unsigned_only: bool = False
-
-    def conditions(self) -> list[sa.ColumnElement[bool]]:
-        """WHERE conditions on Employee joined with Agency."""
-        conditions = [required_clause(self.event), self.scope]
-        if self.unit is not None:
-            conditions.append(subtree_clause(self.unit.path))
-        if self.unsigned_only:
-            conditions.append(~signed_clause(self.event))
-        return conditions
 
 
 class ExportRow(NamedTuple):
@@ -72,64 +48,58 @@ class ExportRow(NamedTuple):
     generation: int
 
 
-def select_for(staff: Staff, event: Event, unit: Agency | None, *, unsigned_only: bool = False) -> Selection:
-    """The selection a staff member asks for; unit must come from get_agency_in_scope."""
-    return Selection(event=event, scope=agency_scope(staff), unit=unit, unsigned_only=unsigned_only)
-
-
-def signed_clause(event: Event) -> sa.ColumnElement[bool]:
+def signed_clause(event_id: int) -> sa.ColumnElement[bool]:
     """True for Employee rows that have signed this event."""
-    return sa.exists().where(Signature.live_in(event.id), Signature.employee_id == Employee.id)
+    return sa.exists().where(Signature.live_in(event_id), Signature.employee_id == Employee.id)
 
 
-def _live_code_clause(event: Event) -> sa.ColumnElement[bool]:
-    return sa.exists().where(Invitation.event_id == event.id, Invitation.employee_id == Employee.id,
+def _live_code_clause(event_id: int) -> sa.ColumnElement[bool]:
+    return sa.exists().where(Invitation.event_id == event_id, Invitation.employee_id == Employee.id,
                              Invitation.revoked_dt.is_(None))
 
 
-def _from_employees(*columns) -> sa.Select:
-    return sa.select(*columns).select_from(Employee).join(Agency, Employee.agency_id == Agency.id)
+def _chosen(audience: Audience, unsigned_only: bool, *columns) -> sa.Select:
+    """The audience's employees (only those who have not signed yet, for chasing late signers, when asked)."""
+    query = audience.employees(*columns)
+    return query.where(~signed_clause(audience.event_id)) if unsigned_only else query
 
 
-def counts(selection: Selection) -> dict[str, int]:
-    """How many employees the selection holds, how many signed, how many already have a live code."""
-    event = selection.event
-    query = _from_employees(
-        sa.func.count(), sa.func.count().filter(signed_clause(event)), sa.func.count().filter(_live_code_clause(event)),
-    ).where(*selection.conditions())
+def counts(audience: Audience, *, unsigned_only: bool = False) -> dict[str, int]:
+    """How many employees the export holds, how many signed, how many already have a live code."""
+    event_id = audience.event_id
+    query = _chosen(audience, unsigned_only, sa.func.count(), sa.func.count().filter(signed_clause(event_id)),
+                    sa.func.count().filter(_live_code_clause(event_id)))
     total, signed, with_code = db.session.execute(query).one()
     return {"total": total, "signed": signed, "with_code": with_code}
 
 
-def prepare(selection: Selection) -> int:
-    """Give every employee in the selection a live invitation; returns how many employees it holds."""
-    ids = list(db.session.scalars(_from_employees(Employee.id).where(*selection.conditions())))
-    ensure_invitations(selection.event, ids)
+def prepare(event: Event, audience: Audience, *, unsigned_only: bool = False) -> int:
+    """Give every employee of the export a live invitation; returns how many employees it holds."""
+    ids = list(db.session.scalars(_chosen(audience, unsigned_only, Employee.id)))
+    ensure_invitations(event, ids)
     return len(ids)
 
 
-def record_export(actor: Staff, selection: Selection, file_format: str, count: int,
-                  employee: Employee | None = None) -> None:
+def record_export(actor: Staff, event: Event, unit: Agency | None, file_format: str, count: int, *,
+                  unsigned_only: bool = False, employee: Employee | None = None) -> None:
     """Audit an export of personal data: who, which event and unit, what format, how many people."""
-    unit = selection.unit.code if selection.unit is not None else None
-    data = {"event": selection.event.slug, "unit": unit, "format": file_format, "count": count,
-            "unsigned_only": selection.unsigned_only}
+    unit_code = unit.code if unit is not None else None
+    data = {"event": event.slug, "unit": unit_code, "format": file_format, "count": count,
+            "unsigned_only": unsigned_only}
     if employee is not None:
         data["employee_id"] = employee.id
-    record(actor, "invitation.export", "event", selection.event.id,
-           f"Kode undangan {selection.event.name} diekspor ({file_format}, {count} pegawai, unit {unit or 'semua'})",
+    record(actor, "invitation.export", "event", event.id,
+           f"Kode undangan {event.name} diekspor ({file_format}, {count} pegawai, unit {unit_code or 'semua'})",
            data)
 
 
-def rows_query(selection: Selection) -> sa.Select:
-    """The selection's employees with their live invitation, by unit then name (build it before streaming)."""
-    event = selection.event
+def rows_query(audience: Audience, *, unsigned_only: bool = False) -> sa.Select:
+    """The export's employees with their live invitation, by unit then name (build it before streaming)."""
     return (
-        _from_employees(Employee.id, Employee.name, Employee.nip, Employee.nik, Agency.name, Employee.category,
-                        Employee.phone, Employee.email, Invitation.generation)
-        .join(Invitation, sa.and_(Invitation.employee_id == Employee.id, Invitation.event_id == event.id,
+        _chosen(audience, unsigned_only, Employee.id, Employee.name, Employee.nip, Employee.nik, Agency.name,
+                Employee.category, Employee.phone, Employee.email, Invitation.generation)
+        .join(Invitation, sa.and_(Invitation.employee_id == Employee.id, Invitation.event_id == audience.event_id,
                                   Invitation.revoked_dt.is_(None)))
-        .where(*selection.conditions())
         .order_by(Agency.name, Agency.id, Employee.name_search, Employee.id)
         .execution_options(yield_per=BATCH_SIZE)
     )

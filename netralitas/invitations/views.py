@@ -16,12 +16,13 @@ from netralitas.core.sql import commit_retrying_once
 from netralitas.core.timezones import local_time
 from netralitas.core.urls import public_base_url
 from netralitas.events.models import Event
+from netralitas.events.rules import Audience
 from netralitas.events.services import is_required
 from netralitas.extensions import db
 from netralitas.invitations import exports, services, slips
 from netralitas.invitations import helpdesk as desk
 from netralitas.invitations.forms import ReissueForm
-from netralitas.masterdata.models import Employee
+from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.scope import get_employee_in_scope, get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
 
@@ -32,10 +33,11 @@ bp = Blueprint("invitations", __name__, url_prefix="/admin/acara")
 @roles_required(*EXPORTERS)
 def codes(event_id: int):
     event = db.get_or_404(Event, event_id)
-    selection = _selection(event)
+    unit, unsigned_only = _unit(), _unsigned_only()
     default_unit = current_user.agency_id if current_user.is_scoped else 0
-    return render_template("invitations/codes.html", event=event, selection=selection,
-                           counts=exports.counts(selection), agency_choices=agency_choices(current_user),
+    return render_template("invitations/codes.html", event=event, unit=unit, unsigned_only=unsigned_only,
+                           counts=exports.counts(Audience.of(event, current_user, unit), unsigned_only=unsigned_only),
+                           agency_choices=agency_choices(current_user),
                            unit_id=request.args.get("unit", default_unit, type=int),
                            max_slips=slips.MAX_SLIPS_PER_PDF)
 
@@ -44,29 +46,32 @@ def codes(event_id: int):
 @roles_required(*EXPORTERS)
 def codes_csv(event_id: int):
     event = db.get_or_404(Event, event_id)
-    selection = _selection(event)
-    commit_retrying_once(db.session, lambda: _prepare_export(selection, "csv"))
+    unit, unsigned_only = _unit(), _unsigned_only()
+    audience = Audience.of(event, current_user, unit)
+    commit_retrying_once(db.session, lambda: _prepare_export(event, audience, unit, unsigned_only, "csv"))
     # The query is built here; the stream runs it after this request's context and session are gone.
-    chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, exports.rows_query(selection),
+    query = exports.rows_query(audience, unsigned_only=unsigned_only)
+    chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, query,
                                 public_base_url(current_app.config["PUBLIC_BASE_URL"]))
     response = Response(chunks, mimetype=exports.CSV_MIMETYPE)
-    return _attachment(response, _file_name(selection, "csv"))
+    return _attachment(response, _file_name(event, unit, unsigned_only, "csv"))
 
 
 @bp.route("/<int:event_id>/undangan.pdf")
 @roles_required(*EXPORTERS)
 def codes_pdf(event_id: int):
     event = db.get_or_404(Event, event_id)
-    selection = _selection(event)
-    if exports.counts(selection)["total"] > slips.MAX_SLIPS_PER_PDF:
+    unit, unsigned_only = _unit(), _unsigned_only()
+    audience = Audience.of(event, current_user, unit)
+    if exports.counts(audience, unsigned_only=unsigned_only)["total"] > slips.MAX_SLIPS_PER_PDF:
         flash(_("Terlalu banyak pegawai untuk satu PDF (maksimal %(n)d). Pilih unit yang lebih kecil, atau unduh CSV.",
                 n=slips.MAX_SLIPS_PER_PDF), "warning")
         return redirect(url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int),
                                 belum=request.args.get("belum")))
-    commit_retrying_once(db.session, lambda: _prepare_export(selection, "pdf"))
-    content = slips.slips_pdf(event.name, exports.slips(event.id, exports.iter_rows(exports.rows_query(selection))),
-                              closes=_closes(event))
-    return _pdf(content, _file_name(selection, "pdf"))
+    commit_retrying_once(db.session, lambda: _prepare_export(event, audience, unit, unsigned_only, "pdf"))
+    rows = exports.iter_rows(exports.rows_query(audience, unsigned_only=unsigned_only))
+    content = slips.slips_pdf(event.name, exports.slips(event.id, rows), closes=_closes(event))
+    return _pdf(content, _file_name(event, unit, unsigned_only, "pdf"))
 
 
 @bp.route("/<int:event_id>/bantuan")
@@ -116,8 +121,7 @@ def slip_pdf(event_id: int, employee_id: int):
     def prepare() -> exports.ExportRow | None:
         row = exports.employee_row(event, employee)
         if row is not None:
-            exports.record_export(current_user, exports.select_for(current_user, event, None), "slip-pdf", 1,
-                                  employee=employee)
+            exports.record_export(current_user, event, None, "slip-pdf", 1, employee=employee)
         return row
 
     row = commit_retrying_once(db.session, prepare)
@@ -129,10 +133,14 @@ def slip_pdf(event_id: int, employee_id: int):
     return _pdf(content, secure_filename(f"slip-{event.slug}-{employee.id}.pdf"))
 
 
-def _selection(event: Event) -> exports.Selection:
-    """The unit (404 when outside the staff member's scope) and filter asked for in the query string."""
-    unit = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
-    return exports.select_for(current_user, event, unit, unsigned_only=request.args.get("belum") == "1")
+def _unit() -> Agency | None:
+    """The unit asked for in ?unit= (404 when outside the staff member's scope), or None for the whole scope."""
+    return get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
+
+
+def _unsigned_only() -> bool:
+    """?belum=1: only those who have not signed yet (for chasing late signers)."""
+    return request.args.get("belum") == "1"
 
 
 def _required_employee(event_id: int, employee_id: int) -> tuple[Event, Employee]:
@@ -144,16 +152,17 @@ def _required_employee(event_id: int, employee_id: int) -> tuple[Event, Employee
     return event, employee
 
 
-def _prepare_export(selection: exports.Selection, file_format: str) -> int:
-    count = exports.prepare(selection)
-    exports.record_export(current_user, selection, file_format, count)
+def _prepare_export(event: Event, audience: Audience, unit: Agency | None, unsigned_only: bool,
+                    file_format: str) -> int:
+    count = exports.prepare(event, audience, unsigned_only=unsigned_only)
+    exports.record_export(current_user, event, unit, file_format, count, unsigned_only=unsigned_only)
     return count
 
 
-def _file_name(selection: exports.Selection, extension: str) -> str:
-    unit = selection.unit.code if selection.unit is not None else "semua"
-    suffix = "-belum-tanda-tangan" if selection.unsigned_only else ""
-    return secure_filename(f"kode-undangan-{selection.event.slug}-{unit}{suffix}.{extension}")
+def _file_name(event: Event, unit: Agency | None, unsigned_only: bool, extension: str) -> str:
+    unit_code = unit.code if unit is not None else "semua"
+    suffix = "-belum-tanda-tangan" if unsigned_only else ""
+    return secure_filename(f"kode-undangan-{event.slug}-{unit_code}{suffix}.{extension}")
 
 
 def _attachment(response: Response, file_name: str) -> Response:

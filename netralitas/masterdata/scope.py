@@ -18,14 +18,24 @@ def subtree_clause(root_path: str) -> sa.ColumnElement[bool]:
     return Agency.path.startswith(root_path, autoescape=True)
 
 
+def scope_paths(staff: Staff) -> tuple[str, ...] | None:
+    """Paths of the subtrees this staff member may see: None for the whole tree, () when their agency is gone."""
+    if not staff.is_scoped:
+        return None
+    root_path = db.session.scalar(sa.select(Agency.path).where(Agency.id == staff.agency_id))
+    return () if root_path is None else (root_path,)
+
+
+def paths_clause(paths: tuple[str, ...] | None) -> sa.ColumnElement[bool]:
+    """Filter on Agency for what scope_paths() returned."""
+    if paths is None:
+        return sa.true()
+    return sa.or_(*(subtree_clause(path) for path in paths)) if paths else sa.false()
+
+
 def agency_scope(staff: Staff) -> sa.ColumnElement[bool]:
     """Filter on Agency rows visible to this staff member."""
-    if not staff.is_scoped:
-        return sa.true()
-    root_path = db.session.scalar(sa.select(Agency.path).where(Agency.id == staff.agency_id))
-    if root_path is None:
-        return sa.false()
-    return subtree_clause(root_path)
+    return paths_clause(scope_paths(staff))
 
 
 def employee_scope(staff: Staff) -> sa.ColumnElement[bool]:

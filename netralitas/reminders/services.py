@@ -11,6 +11,7 @@ from netralitas.audit.services import record
 from netralitas.core.phone import PhoneNumber, normalize_mobile, whatsapp_url
 from netralitas.core.timezones import local_time
 from netralitas.events.models import Event, Invitation
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.invitations.services import code_for, ensure_invitations, invitation_url
 from netralitas.masterdata.models import Agency, Employee
@@ -25,7 +26,7 @@ MAX_SEARCH_LENGTH = 100
 
 def unsigned_employees(event: Event, staff: Staff, unit: Agency | None, search: str | None = None) -> sa.Select:
     """Required employees in the staff member's scope (and unit subtree) who have not signed; rows start with Employee."""
-    return employee_statuses(event, staff, root=unit, status=SignStatus.UNSIGNED, search=search)
+    return employee_statuses(Audience.of(event, staff, unit), status=SignStatus.UNSIGNED, search=search)
 
 
 def personal_links(event: Event, employee_ids: Iterable[int]) -> dict[int, str]:

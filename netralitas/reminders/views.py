@@ -12,7 +12,7 @@ from netralitas.core.mail import MailProblem, MailSettings
 from netralitas.core.phone import PhoneProblem
 from netralitas.core.sql import commit_retrying_once
 from netralitas.events.models import Event
-from netralitas.events.services import event_status_now
+from netralitas.events.rules import SigningWindow, window
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency
 from netralitas.masterdata.scope import get_unit_in_scope
@@ -21,8 +21,8 @@ from netralitas.reminders import email, services
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/acara")
 
-#: Event states in which a reminder makes sense: the personal link leads to a signing page that will accept them.
-SENDABLE_STATES = ("open", "not_yet")
+#: Windows in which a reminder makes sense: the personal link leads to a signing page that will accept them.
+SENDABLE_WINDOWS = frozenset({SigningWindow.OPEN, SigningWindow.NOT_YET})
 MAIL_PROBLEMS = {
     MailProblem.NO_SERVER: _l("Pengiriman email belum disiapkan di server (MAIL_SERVER kosong), jadi tidak ada email "
                               "yang dikirim. Minta pengelola server mengisi pengaturan SMTP; sementara itu gunakan "
@@ -56,7 +56,7 @@ def reminder_list(event_id: int):
     rows = commit_retrying_once(db.session, links) if page.items else []
     mail = MailSettings.from_config(current_app.config)
     return render_template("reminders/list.html", event=event, unit=unit, q=q, page=page, rows=rows,
-                           state=event_status_now(event), mail_problem=MAIL_PROBLEMS.get(mail.problem),
+                           is_sendable=window(event) in SENDABLE_WINDOWS, mail_problem=MAIL_PROBLEMS.get(mail.problem),
                            agency_choices=agency_choices(current_user), unit_id=_unit_choice(unit),
                            phone_problems=PHONE_PROBLEMS, email_batch=current_app.config["REMINDER_EMAIL_BATCH"])
 
@@ -105,7 +105,7 @@ def _tz() -> str:
 
 
 def _state_problem(event: Event) -> str | None:
-    if event_status_now(event) in SENDABLE_STATES:
+    if window(event) in SENDABLE_WINDOWS:
         return None
     return _("Acara ini tidak sedang menerima tanda tangan (belum dibuka, sudah berakhir atau ditutup); "
              "pengingat email tidak dikirim.")

@@ -6,19 +6,14 @@ signature, one scan of each table), then a roll-up of each agency's counts into 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from netralitas.events.models import Event
-from netralitas.events.services import required_clause
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
-from netralitas.masterdata.scope import agency_scope, subtree_clause
 from netralitas.signing.models import Signature
-
-if TYPE_CHECKING:
-    from netralitas.auth.models import Staff
 
 
 @dataclass
@@ -96,17 +91,17 @@ class Completion:
         return sorted(rows, key=lambda a: (a.percent, -a.unsigned, a.code))[:limit]
 
 
-def completion(event: Event, staff: Staff, root: Agency | None = None) -> Completion:
-    """Completion of the event limited to the staff member's scope (and to root's subtree when given)."""
+def completion(event: Event, audience: Audience) -> Completion:
+    """Completion of the event over an audience of it (a staff member's scope, narrowed to a unit when given)."""
     agencies = db.session.execute(
         sa.select(Agency.id, Agency.code, Agency.name, Agency.parent_id, Agency.path, Agency.depth)
-        .where(_agency_filter(staff, root)).order_by(Agency.code)).all()
+        .where(audience.area_clause()).order_by(Agency.code)).all()
     result = Completion(event=event, by_category={c: Counts() for c in event.categories})
     rows = {a.id: AgencyCompletion(agency_id=a.id, code=a.code, name=a.name, parent_id=a.parent_id, depth=a.depth)
             for a in agencies}
     ancestors = {a.id: [int(p) for p in a.path.strip("/").split("/") if int(p) in rows] for a in agencies}
     own: dict[int, Counts] = {}
-    for agency_id, category, required, signed, attended in _grouped_counts(event, staff, root):
+    for agency_id, category, required, signed, attended in _grouped_counts(audience):
         result.total.add(required, signed, attended)
         result.by_category.setdefault(Category(category), Counts()).add(required, signed, attended)
         own.setdefault(agency_id, Counts()).add(required, signed, attended)
@@ -124,22 +119,17 @@ def completion(event: Event, staff: Staff, root: Agency | None = None) -> Comple
     return result
 
 
-def _agency_filter(staff: Staff, root: Agency | None) -> sa.ColumnElement[bool]:
-    clause = agency_scope(staff)
-    return sa.and_(clause, subtree_clause(root.path)) if root is not None else clause
-
-
-def _grouped_counts(event: Event, staff: Staff, root: Agency | None) -> list[tuple[int, str, int, int, int]]:
+def _grouped_counts(audience: Audience) -> list[tuple[int, str, int, int, int]]:
     """(agency_id, category, required, signed, attended) per agency and category, in scope.
 
     uq_signatures_live allows one live signature per employee and event, so the outer join never doubles a row.
     """
-    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(event.id))
+    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(audience.event_id))
     rows = db.session.execute(
         sa.select(Employee.agency_id, sa.type_coerce(Employee.category, sa.String), sa.func.count(),
                   sa.func.count(Signature.id), sa.func.sum(sa.case((Signature.is_attended, 1), else_=0)))
         .select_from(Employee).join(Agency, Employee.agency_id == Agency.id).outerjoin(Signature, live)
-        .where(required_clause(event), _agency_filter(staff, root))
+        .where(audience.required_clause())
         .group_by(Employee.agency_id, Employee.category)).all()
     return [(agency_id, category, required, signed, int(attended or 0))
             for agency_id, category, required, signed, attended in rows]

@@ -20,6 +20,7 @@ from netralitas.core.spreadsheet import CSV_MIMETYPE, XLSX_MIMETYPE
 from netralitas.core.timezones import utc_to_local
 from netralitas.db import utcnow
 from netralitas.events.models import Event
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency
 from netralitas.masterdata.scope import get_unit_in_scope
@@ -65,7 +66,7 @@ def completion_table(event_id: int, file_format: str):
     """Required, signed, percentage, attended and remote per agency (the tree) and per category, with totals."""
     event = db.get_or_404(Event, event_id)
     unit = _unit()
-    result = completion(event, current_user, unit)
+    result = completion(event, Audience.of(event, current_user, unit))
     exports.record_completion_export(current_user, event, unit, file_format, len(result.agencies))
     db.session.commit()
     name = _file_name("rekap", event, unit, file_format)
@@ -84,7 +85,7 @@ def recap_pdf(event_id: int):
     event = db.get_or_404(Event, event_id)
     unit = _unit()
     detailed = request.args.get("rinci") == "1"
-    result = completion(event, current_user, unit)
+    result = completion(event, Audience.of(event, current_user, unit))
     recap = recap_of(result, scope=exports.scope_label(current_user, unit), config=current_app.config,
                      now=utcnow(), detailed=detailed, head_of=exports.scope_root(current_user, unit))
     exports.record_completion_export(current_user, event, unit, "pdf", len(recap.rows))

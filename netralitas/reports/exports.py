@@ -26,6 +26,7 @@ from netralitas.core.spreadsheet import CSV_BOM, XlsxSheet, csv_chunk, write_xls
 from netralitas.core.timezones import utc_to_local, zone_label
 from netralitas.db import utcnow
 from netralitas.events.models import Event
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.reports.completion import Completion, Counts
@@ -61,7 +62,7 @@ def status_columns(tz_name: str) -> tuple[str, ...]:
 
 def status_query(event: Event, staff: Staff, unit: Agency | None, wanted: StatusFilter) -> sa.Select:
     """The status list's rows (only the exported columns) for the staff member's scope, in the drill-down's order."""
-    query = employee_statuses(event, staff, root=unit, status=wanted.status, category=wanted.category,
+    query = employee_statuses(Audience.of(event, staff, unit), status=wanted.status, category=wanted.category,
                               search=wanted.search)
     return query.with_only_columns(*_STATUS_FIELDS)
 

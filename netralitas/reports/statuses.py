@@ -4,19 +4,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from netralitas.certificates.models import Certificate
-from netralitas.events.models import Event
-from netralitas.events.services import required_clause
+from netralitas.events.rules import Audience
 from netralitas.masterdata.models import Agency, Category, Employee
-from netralitas.masterdata.scope import agency_scope, subtree_clause
 from netralitas.signing.models import Signature
-
-if TYPE_CHECKING:
-    from netralitas.auth.models import Staff
 
 
 class SignStatus(enum.StrEnum):
@@ -57,23 +51,19 @@ class StatusFilter:
                 "category": self.category.value if self.category else None, "search": self.search or None}
 
 
-def employee_statuses(event: Event, staff: Staff, *, root: Agency | None = None, status: SignStatus | None = None,
-                      category: Category | None = None, search: str | None = None) -> sa.Select:
-    """SELECT of rows (Employee, Agency, signed_dt, is_attended, certificate_code) for required employees in scope.
+def employee_statuses(audience: Audience, *, status: SignStatus | None = None, category: Category | None = None,
+                      search: str | None = None) -> sa.Select:
+    """SELECT of rows (Employee, Agency, signed_dt, is_attended, certificate_code) for the audience's employees.
 
     The last three are NULL for someone who has not signed (the drawn signature is not loaded).
     Rows are ordered by agency code, then name. Callers paginate or stream it.
     """
-    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(event.id))
-    query = (sa.select(Employee, Agency, Signature.signed_dt, Signature.is_attended,
-                       Certificate.code.label("certificate_code"))
-             .join(Agency, Employee.agency_id == Agency.id)
+    live = sa.and_(Signature.employee_id == Employee.id, Signature.live_in(audience.event_id))
+    query = (audience.employees(Employee, Agency, Signature.signed_dt, Signature.is_attended,
+                                Certificate.code.label("certificate_code"))
              .outerjoin(Signature, live)
              .outerjoin(Certificate, Certificate.signature_id == Signature.id)
-             .where(required_clause(event), agency_scope(staff))
              .order_by(Agency.code, Employee.name_search, Employee.id))
-    if root is not None:
-        query = query.where(subtree_clause(root.path))
     if status == SignStatus.SIGNED:
         query = query.where(Signature.id.is_not(None))
     elif status == SignStatus.UNSIGNED:

@@ -8,20 +8,16 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from netralitas.db import utcnow
 from netralitas.events.models import Event, EventStatus
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
-from netralitas.masterdata.scope import agency_scope, subtree_clause
 from netralitas.signing.models import Signature
-
-if TYPE_CHECKING:
-    from netralitas.auth.models import Staff
 
 #: The 5-minute chart never spans more than this (a long event shows its last day).
 MAX_MINUTE_SPAN = timedelta(hours=24)
@@ -89,10 +85,9 @@ def chart_range(event: Event, granularity: Granularity, tz_name: str,
     return _bucket_start(first, width, offset), _bucket_start(max(last, first) + 1, width, offset)
 
 
-def signature_timeline(event: Event, staff: Staff, *, granularity: Granularity | None = None,
-                       root: Agency | None = None, tz_name: str = "Asia/Jakarta",
-                       now: datetime | None = None) -> Timeline:
-    """Live signatures made by employees in scope, counted per bucket over chart_range().
+def signature_timeline(event: Event, audience: Audience, *, granularity: Granularity | None = None,
+                       tz_name: str = "Asia/Jakarta", now: datetime | None = None) -> Timeline:
+    """Live signatures made by employees in the audience's area, counted per bucket over chart_range().
 
     The chart records signing activity, so it counts every live signature even of someone no longer required
     (since deactivated or moved out of the event's categories): its total can exceed the completion's "signed".
@@ -106,9 +101,9 @@ def signature_timeline(event: Event, staff: Staff, *, granularity: Granularity |
     bucket = ((_epoch_sql(db.session.get_bind().dialect.name) + sa.literal_column(str(offset), sa.Integer))
               // sa.literal_column(str(width), sa.Integer)).label("bucket")
     query = sa.select(bucket).where(Signature.live_in(event.id), Signature.signed_dt >= start, Signature.signed_dt < end)
-    if staff.is_scoped or root is not None:
+    if not audience.is_whole_tree:
         query = (query.join(Employee, Signature.employee_id == Employee.id).join(Agency, Employee.agency_id == Agency.id)
-                 .where(agency_scope(staff), subtree_clause(root.path) if root is not None else sa.true()))
+                 .where(audience.area_clause()))
     inner = query.subquery()
     rows = db.session.execute(sa.select(inner.c.bucket, sa.func.count()).group_by(inner.c.bucket)).all()
     first = (_epoch(start) + offset) // width

@@ -10,6 +10,7 @@ from netralitas.auth.access import ALL_STAFF, roles_required
 from netralitas.certificates.services import display_code
 from netralitas.core.numbers import NumberFormat
 from netralitas.events.models import Event
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Category
 from netralitas.masterdata.scope import get_agency_in_scope, get_unit_in_scope
@@ -36,12 +37,13 @@ def index():
 def event_dashboard(event_id: int):
     event = db.get_or_404(Event, event_id)
     root = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
-    result = completion(event, current_user, root)
+    audience = Audience.of(event, current_user, root)
+    result = completion(event, audience)
     sort_key, descending = dashboard.parse_sort(request.args.get("sort"))
     dashboard.sort_tree(result, sort_key, descending)
     tz_name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
     granularity = choice(Granularity, request.args.get("grafik"))
-    timeline = signature_timeline(event, current_user, granularity=granularity, root=root, tz_name=tz_name)
+    timeline = signature_timeline(event, audience, granularity=granularity, tz_name=tz_name)
     charts = dashboard.timeline_charts(timeline, tz_name) if timeline.total else None
     return render_template(
         "reports/dashboard.html", event=event, root=root, result=result, sort_key=sort_key, descending=descending,
@@ -58,8 +60,9 @@ def agency_status(event_id: int, agency_id: int | None = None):
     agency = get_agency_in_scope(current_user, agency_id) if agency_id is not None else None
     wanted = StatusFilter.from_args(request.args)
     status, category, q = wanted.status, wanted.category, wanted.search
-    query = employee_statuses(event, current_user, root=agency, status=status, category=category, search=q)
-    result = completion(event, current_user, agency)
+    audience = Audience.of(event, current_user, agency)
+    query = employee_statuses(audience, status=status, category=category, search=q)
+    result = completion(event, audience)
     totals = result.total
     page = _RowPagination(select=query, session=db.session(), per_page=current_app.config["PER_PAGE"], error_out=False,
                           known_total=None if q else _filtered_count(result, status, category))

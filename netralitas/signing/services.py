@@ -8,7 +8,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, lru_cache
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from babel import Locale
@@ -19,13 +18,12 @@ from netralitas.certificates.services import has_usable_signing_key, issue_certi
 from netralitas.core import rotating_code
 from netralitas.core.images import ImageError, check_signature_png
 from netralitas.db import utcnow
-from netralitas.events import services as events
 from netralitas.events.cache import CachedEvent
 from netralitas.events.models import DeclarationText, Event, Invitation
-from netralitas.events.services import required_clause
+from netralitas.events.rules import SigningRule, SigningWindow, required_clause, window
 from netralitas.extensions import db
 from netralitas.invitations.services import find_invitation
-from netralitas.masterdata.models import Agency, Category, Employee
+from netralitas.masterdata.models import Agency, Employee
 from netralitas.signing.models import Signature
 
 
@@ -58,9 +56,9 @@ PROBLEM_FIELDS = {
     Problem.WRONG_ATTENDANCE: "attendance", Problem.POINTS_MISSING: "points", Problem.NAME_MISMATCH: "typed_name",
     Problem.SIGNATURE: "signature",
 }
-#: event_status_now() state -> the problem of signing in it.
-EVENT_STATE_PROBLEMS = {"draft": Problem.EVENT_DRAFT, "not_yet": Problem.EVENT_NOT_YET,
-                        "ended": Problem.EVENT_ENDED, "closed": Problem.EVENT_CLOSED}
+#: The problem of signing in each closed window (an open one has none).
+WINDOW_PROBLEMS = {SigningWindow.DRAFT: Problem.EVENT_DRAFT, SigningWindow.NOT_YET: Problem.EVENT_NOT_YET,
+                   SigningWindow.ENDED: Problem.EVENT_ENDED, SigningWindow.CLOSED: Problem.EVENT_CLOSED}
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,7 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
     if birth_date is None:  # a typing problem, not a guess: the view does not count it against any limit
         raise SigningError(Problem.BIRTH_DATE_FORMAT)
     # One query for the employee, whether they signed already and whether they must sign.
-    query = _access_query(tuple(event.categories), tuple(a.path for a in event.agencies))
+    query = _access_query(event.rule)
     employee = db.session.connection().execute(query, {"event_id": event.id,
                                                        "employee_id": invitation.employee_id}).one()
     already_signed = employee.signed_id is not None
@@ -191,9 +189,8 @@ def verify_signer(event: Event | CachedEvent, typed_code: str, typed_birth_date:
 
 
 @lru_cache(maxsize=64)
-def _access_query(categories: tuple[Category, ...], root_paths: tuple[str, ...]) -> sa.Select:
+def _access_query(rule: SigningRule) -> sa.Select:
     """verify_signer's statement for one "who must sign" rule, built once (building it cost a third of the query)."""
-    rule = SimpleNamespace(categories=categories, agencies=[SimpleNamespace(path=path) for path in root_paths])
     live = sa.select(Signature.id).where(Signature.live_in(sa.bindparam("event_id")),
                                          Signature.employee_id == Employee.id).correlate(Employee).scalar_subquery()
     return (sa.select(Employee.id, Employee.birth_date, live.label("signed_id"), required_clause(rule).label("is_required"))
@@ -205,9 +202,9 @@ def check_event_open(event, now: datetime) -> None:
 
     `event` is anything with status, opens_dt and closes_dt: an Event, a CachedEvent or a row read for signing.
     """
-    state = events.event_status_now(event, now)
-    if state != "open":
-        raise SigningError(EVENT_STATE_PROBLEMS[state])
+    state = window(event, now)
+    if state != SigningWindow.OPEN:
+        raise SigningError(WINDOW_PROBLEMS[state])
 
 
 def existing_signature(event_id: int, employee_id: int) -> Signature | None:

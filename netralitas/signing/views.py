@@ -12,9 +12,9 @@ from netralitas.certificates.services import verify_url
 from netralitas.core import codes
 from netralitas.core.masking import mask_number
 from netralitas.events import cache as event_cache
-from netralitas.events import services as events
 from netralitas.events.cache import CachedEvent
 from netralitas.events.models import EventStatus
+from netralitas.events.rules import window
 from netralitas.extensions import db, limiter
 from netralitas.invitations.services import display_code, find_invitation
 from netralitas.signing import queries, services
@@ -142,10 +142,9 @@ def personal_link(code: str):
 
 
 def _render_start(event: CachedEvent, form: AccessForm) -> str:
-    state = events.event_status_now(event)
-    problem = services.EVENT_STATE_PROBLEMS.get(state)
-    return render_template("signing/start.html", event=event, form=form, state=state,
-                           state_message=PROBLEM_MESSAGES[problem] if problem else None)
+    problem = services.WINDOW_PROBLEMS.get(window(event))
+    return render_template("signing/start.html", event=event, form=form,
+                           window_message=PROBLEM_MESSAGES[problem] if problem else None)
 
 
 def _field_for(form, name: str | None):

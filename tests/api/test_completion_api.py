@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from netralitas.api import services
 from netralitas.auth.models import ApiToken, Role
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.reports.completion import completion
 
@@ -54,7 +55,7 @@ def test_json_shape(client, city, make_staff, token_for):
 def test_totals_equal_the_completion_service_used_by_the_dashboard(client, city, make_staff, token_for):
     staff = make_staff(Role.VIEWER)
     data = client.get(URL, headers=bearer(token_for(staff))).get_json()
-    result = completion(city["event"], staff)
+    result = completion(city["event"], Audience.of(city["event"], staff))
     assert data["overall"]["required"] == result.total.required
     assert data["overall"]["signed"] == result.total.signed
     assert {r["category"]: r["signed"] for r in data["by_category"]} == {

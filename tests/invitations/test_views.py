@@ -162,12 +162,12 @@ def test_a_download_racing_another_is_retried(event, tree, as_role, monkeypatch)
 
     real_prepare, calls = exports.prepare, []
 
-    def collide_once(selection):
-        calls.append(selection)
+    def collide_once(event, audience, **options):
+        calls.append(audience)
         if len(calls) == 1:
-            real_prepare(selection)
+            real_prepare(event, audience, **options)
             raise IntegrityError("INSERT", {}, Exception("uq_invitations_live"))
-        return real_prepare(selection)
+        return real_prepare(event, audience, **options)
 
     monkeypatch.setattr(exports, "prepare", collide_once)
     rows = csv_rows(as_role(Role.SUPER_ADMIN).get(url(event, "csv")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from netralitas.auth.models import Role
+from netralitas.events.rules import Audience
 from netralitas.masterdata.models import AgencyKind, Category
 from netralitas.reports.completion import completion
 
@@ -32,7 +33,7 @@ def city(make_agency, make_employee, make_event, sign_for):
 
 
 def test_totals_categories_and_subtree_roll_up(city, make_staff):
-    result = completion(city["event"], make_staff(Role.SUPER_ADMIN))
+    result = completion(city["event"], Audience.of(city["event"], make_staff(Role.SUPER_ADMIN)))
     assert (result.total.required, result.total.signed, result.total.attended) == (10, 8, 2)
     assert result.total.percent == 80.0
     assert result.by_category[Category.KONTRAK].required == 3
@@ -49,7 +50,7 @@ def test_totals_categories_and_subtree_roll_up(city, make_staff):
 
 def test_agency_admin_sees_only_their_subtree(city, make_staff):
     admin = make_staff(Role.AGENCY_ADMIN, agency=city["dinkes"])
-    result = completion(city["event"], admin)
+    result = completion(city["event"], Audience.of(city["event"], admin))
     assert result.root_ids == [city["dinkes"].id]
     assert set(result.agencies) == {city["dinkes"].id, city["puskesmas"].id}
     assert (result.total.required, result.total.signed) == (5, 3)
@@ -58,8 +59,8 @@ def test_agency_admin_sees_only_their_subtree(city, make_staff):
 
 def test_root_narrows_to_a_subtree_but_never_widens_scope(city, make_staff):
     admin = make_staff(Role.AGENCY_ADMIN, agency=city["dinkes"])
-    assert completion(city["event"], admin, root=city["disdik"]).total.required == 0
-    narrowed = completion(city["event"], make_staff(Role.SUPER_ADMIN), root=city["puskesmas"])
+    assert completion(city["event"], Audience.of(city["event"], admin, city["disdik"])).total.required == 0
+    narrowed = completion(city["event"], Audience.of(city["event"], make_staff(Role.SUPER_ADMIN), city["puskesmas"]))
     assert (narrowed.total.required, narrowed.total.signed, narrowed.root_ids) == (3, 2, [city["puskesmas"].id])
 
 
@@ -71,7 +72,7 @@ def test_revoked_signatures_do_not_count(city, make_staff, revoke):
 
     signature = db.session.scalars(sa.select(Signature).where(Signature.is_attended.is_(True))).first()
     revoke(signature.certificate)
-    result = completion(city["event"], make_staff(Role.SUPER_ADMIN))
+    result = completion(city["event"], Audience.of(city["event"], make_staff(Role.SUPER_ADMIN)))
     assert (result.total.signed, result.total.attended) == (7, 1)
 
 
@@ -80,15 +81,15 @@ def test_status_list_filters_and_scope(city, make_staff):
     from netralitas.reports.statuses import SignStatus, employee_statuses
 
     admin = make_staff(Role.AGENCY_ADMIN, agency=city["dinkes"])
-    rows = db.session.execute(employee_statuses(city["event"], admin)).all()
+    rows = db.session.execute(employee_statuses(Audience.of(city["event"], admin))).all()
     assert len(rows) == 5 and {r.Agency.code for r in rows} == {"DINKES", "PKM1"}
-    unsigned = db.session.execute(employee_statuses(city["event"], admin, status=SignStatus.UNSIGNED)).all()
+    unsigned = db.session.execute(employee_statuses(Audience.of(city["event"], admin), status=SignStatus.UNSIGNED)).all()
     assert len(unsigned) == 2 and all(r.signed_dt is None and r.certificate_code is None for r in unsigned)
-    signed = db.session.execute(employee_statuses(city["event"], admin, status=SignStatus.SIGNED,
+    signed = db.session.execute(employee_statuses(Audience.of(city["event"], admin), status=SignStatus.SIGNED,
                                                   category=Category.KONTRAK)).all()
     assert len(signed) == 2 and all(r.certificate_code for r in signed)
-    outside = db.session.execute(employee_statuses(city["event"], admin, root=city["disdik"])).all()
+    outside = db.session.execute(employee_statuses(Audience.of(city["event"], admin, city["disdik"]))).all()
     assert outside == []
     name = rows[0].Employee.name
-    found = db.session.execute(employee_statuses(city["event"], admin, search=name.upper())).all()
+    found = db.session.execute(employee_statuses(Audience.of(city["event"], admin), search=name.upper())).all()
     assert [r.Employee.id for r in found] == [rows[0].Employee.id]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from netralitas.auth.models import Role
 from netralitas.events.models import EventStatus
+from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.reports.timeline import Granularity, chart_range, default_granularity, signature_timeline
 from netralitas.signing.models import Signature
@@ -48,7 +49,8 @@ def test_five_minute_buckets_during_the_event(signed_at, make_staff, revoke):
     signed_at(at(2026, 11, 21, 3, 0), agency="other")
     signed_at.window(at(2026, 11, 21, 1, 0), at(2026, 11, 21, 9, 0))
     now = at(2026, 11, 21, 5, 2)
-    timeline = signature_timeline(signed_at.event, make_staff(Role.SUPER_ADMIN), tz_name=WIB, now=now)
+    timeline = signature_timeline(signed_at.event, Audience.of(signed_at.event, make_staff(Role.SUPER_ADMIN)),
+                                  tz_name=WIB, now=now)
     assert timeline.granularity is Granularity.MINUTES
     assert (timeline.start_dt, timeline.end_dt) == (at(2026, 11, 21, 1, 0), at(2026, 11, 21, 5, 5))
     assert len(timeline.counts) == 49
@@ -57,9 +59,10 @@ def test_five_minute_buckets_during_the_event(signed_at, make_staff, revoke):
                        at(2026, 11, 21, 4, 55): 1, at(2026, 11, 21, 5, 0): 2}
     # Scoped staff count their subtree only.
     scoped = make_staff(Role.AGENCY_ADMIN, agency=signed_at.agencies["other"])
-    assert signature_timeline(signed_at.event, scoped, tz_name=WIB, now=now).total == 1
-    narrowed = signature_timeline(signed_at.event, make_staff(Role.SUPER_ADMIN), root=signed_at.agencies["main"],
-                                  tz_name=WIB, now=now)
+    assert signature_timeline(signed_at.event, Audience.of(signed_at.event, scoped), tz_name=WIB, now=now).total == 1
+    narrowed = signature_timeline(
+        signed_at.event, Audience.of(signed_at.event, make_staff(Role.SUPER_ADMIN), signed_at.agencies["main"]),
+        tz_name=WIB, now=now)
     assert narrowed.total == 6
 
 
@@ -70,12 +73,14 @@ def test_daily_buckets_follow_the_local_calendar(signed_at, make_staff):
     signed_at(at(2026, 11, 22, 16, 30))  # 23:30 WIB on the 22nd
     signed_at.window(at(2026, 11, 20, 10, 0), at(2026, 11, 23, 10, 0))
     now = at(2026, 11, 25, 8, 0)  # after the event
-    timeline = signature_timeline(signed_at.event, make_staff(Role.SUPER_ADMIN), tz_name=WIB, now=now)
+    timeline = signature_timeline(signed_at.event, Audience.of(signed_at.event, make_staff(Role.SUPER_ADMIN)),
+                                  tz_name=WIB, now=now)
     assert timeline.granularity is Granularity.DAYS
     assert timeline.start_dt == at(2026, 11, 19, 17, 0)  # midnight WIB on the 20th
     assert timeline.counts == [1, 1, 2, 0]
     # Asked for, the 5-minute view of a finished event shows the last 24 hours of its window.
-    minutes = signature_timeline(signed_at.event, make_staff(Role.SUPER_ADMIN), granularity=Granularity.MINUTES,
+    minutes = signature_timeline(signed_at.event, Audience.of(signed_at.event, make_staff(Role.SUPER_ADMIN)),
+                                 granularity=Granularity.MINUTES,
                                  tz_name=WIB, now=now)
     assert minutes.end_dt == at(2026, 11, 23, 10, 0)
     assert minutes.total == 2 and len(minutes.counts) == 24 * 12
@@ -105,5 +110,6 @@ def test_chart_keeps_signatures_of_people_no_longer_required(signed_at, make_sta
     signature.employee.is_active = False
     db.session.commit()
     admin = make_staff(Role.SUPER_ADMIN)
-    assert signature_timeline(signed_at.event, admin, tz_name=WIB, now=at(2026, 11, 21, 3, 0)).total == 2
-    assert completion(signed_at.event, admin).total.signed == 1
+    assert signature_timeline(signed_at.event, Audience.of(signed_at.event, admin), tz_name=WIB,
+                              now=at(2026, 11, 21, 3, 0)).total == 2
+    assert completion(signed_at.event, Audience.of(signed_at.event, admin)).total.signed == 1
