@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -18,6 +17,7 @@ from netralitas.certificates import keys as key_files
 from netralitas.certificates.models import Certificate
 from netralitas.certificates.tokens import TokenError, sign_token, verify_token
 from netralitas.core import codes
+from netralitas.core.cache import TTLCache
 from netralitas.core.sql import INSERTS
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
@@ -31,9 +31,9 @@ if TYPE_CHECKING:
 
 CODE_BODY_LENGTH = 8  # 40 random bits: a lookup key, not a secret
 CODE_PREFIX = "NTR"
-_keys_cache: dict[str, tuple[float, list[key_files.PublicKey]]] = {}
-_keys_lock = threading.Lock()
-_signing_cache: dict[str, tuple[float | None, tuple]] = {}
+#: Key files by folder, per process, re-read only when their mtime stamp changes (i.e. after a rotation).
+_public_keys: TTLCache[list[key_files.PublicKey]] = TTLCache()
+_signing_keys: TTLCache[tuple] = TTLCache()
 
 
 class Verdict(enum.StrEnum):
@@ -79,18 +79,6 @@ def keys_dir() -> Path:
     return Path(current_app.config["KEYS_DIR"])
 
 
-def _cached(cache: dict, folder: Path, stamp: float | None, load):
-    """A value read from the key folder, reloaded only when its file stamp changes (i.e. after a rotation)."""
-    with _keys_lock:
-        hit = cache.get(str(folder))
-        if hit and hit[0] == stamp:
-            return hit[1]
-    value = load()
-    with _keys_lock:
-        cache[str(folder)] = (stamp, value)
-    return value
-
-
 def published_keys() -> list[key_files.PublicKey]:
     """Every published public key; re-read only when the key folder changes (rotation)."""
     folder = keys_dir()
@@ -98,7 +86,7 @@ def published_keys() -> list[key_files.PublicKey]:
         stamp = folder.stat().st_mtime
     except FileNotFoundError:
         return []
-    return _cached(_keys_cache, folder, stamp, lambda: key_files.public_keys(folder))
+    return _public_keys.get(str(folder), lambda: key_files.public_keys(folder), stamp=stamp)
 
 
 def display_code(code: str) -> str:
@@ -129,7 +117,7 @@ def current_signing_key():
         stamp = (folder / key_files.CURRENT_FILE).stat().st_mtime
     except OSError:
         stamp = None  # no key: signing_key() raises SigningKeyError
-    return _cached(_signing_cache, folder, stamp, lambda: key_files.signing_key(folder))
+    return _signing_keys.get(str(folder), lambda: key_files.signing_key(folder), stamp=stamp)
 
 
 def has_usable_signing_key() -> bool:

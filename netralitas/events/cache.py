@@ -9,16 +9,16 @@ exact at the moment of signing (status, window, current text) are re-read in the
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, current_app, has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from netralitas.core.cache import AppCache
 from netralitas.events.models import DeclarationText, ElectionKind, Event, EventStatus
 from netralitas.events.rules import SigningRule
 from netralitas.extensions import db
@@ -27,7 +27,8 @@ from netralitas.masterdata.models import Agency
 DEFAULT_SECONDS = 2.0
 #: More distinct slugs than this (someone probing URLs) and the cache starts over: memory stays bounded.
 MAX_ENTRIES = 256
-_EXTENSION_KEY = "netralitas.events.cache"
+#: Per app; unknown slugs (None) are not remembered, so probing cannot fill memory.
+_copies: AppCache[CachedEvent] = AppCache("netralitas.events.cache", max_entries=MAX_ENTRIES)
 _CHANGED_KEY = "events_cache_stale"
 _WATCHED = (Event, DeclarationText, Agency)
 
@@ -85,22 +86,11 @@ def event_by_id(event_id: int) -> CachedEvent | None:
 
 def forget_all() -> None:
     """Empty this app's cache (done automatically after a commit that changes events, texts or agencies)."""
-    _entries(current_app).clear()
+    _copies.clear()
 
 
 def _lookup(key: tuple, load) -> CachedEvent | None:
-    entries = _entries(current_app)
-    seconds = current_app.config.get("EVENT_CACHE_SECONDS", DEFAULT_SECONDS)
-    now = time.monotonic()
-    hit = entries.get(key)
-    if hit is not None and now - hit[0] < seconds:
-        return hit[1]
-    cached = load()
-    if cached is not None and seconds > 0:  # unknown slugs are not remembered: probing cannot fill memory
-        if len(entries) >= MAX_ENTRIES:
-            entries.clear()
-        entries[key] = (now, cached)
-    return cached
+    return _copies.get(key, load, seconds=current_app.config.get("EVENT_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
 def _load(condition) -> CachedEvent | None:
@@ -108,11 +98,6 @@ def _load(condition) -> CachedEvent | None:
     query = sa.select(Event).where(condition).options(so.selectinload(Event.texts), so.selectinload(Event.agencies))
     event = db.session.scalar(query.execution_options(populate_existing=True))
     return None if event is None else snapshot(event)
-
-
-def _entries(app: Flask) -> dict:
-    # Per app object: tests build a new app (and database) for every test, and each must start empty.
-    return app.extensions.setdefault(_EXTENSION_KEY, {})
 
 
 @sa_event.listens_for(Session, "after_flush")

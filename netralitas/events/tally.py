@@ -1,14 +1,11 @@
 """Signed / required counts per agency for an event, rolled up the tree, cached briefly for the big screen."""
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
+from netralitas.core.cache import AppCache
 from netralitas.db import utcnow
 from netralitas.events.models import Event
 from netralitas.events.rules import required_clause
@@ -18,9 +15,8 @@ from netralitas.signing.models import Signature
 
 #: Seconds a computed tally is reused: the board polls every few seconds from many screens.
 CACHE_SECONDS = 3.0
-#: app -> {event id: (monotonic time, tally)}; per app object because tests build a new app and database each.
-_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
+#: Tallies by event id, per app.
+_tallies: AppCache[EventTally] = AppCache("netralitas.events.tally", CACHE_SECONDS)
 
 
 @dataclass
@@ -97,13 +93,4 @@ def _top_level_ids(agencies, present: dict[int, AgencyCount]) -> set[int]:
 
 def cached_tally(event: Event) -> EventTally:
     """The tally, recomputed at most every CACHE_SECONDS per process."""
-    now = time.monotonic()
-    with _cache_lock:
-        cache = _cache.setdefault(current_app._get_current_object(), {})
-        hit = cache.get(event.id)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    tally = compute_tally(event)
-    with _cache_lock:
-        cache[event.id] = (now, tally)
-    return tally
+    return _tallies.get(event.id, lambda: compute_tally(event))

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, RUNNERS, roles_required
 from netralitas.core import rotating_code
+from netralitas.core.cache import AppCache
 from netralitas.core.forms import ConfirmForm
 from netralitas.core.qr import qr_svg
 from netralitas.core.timezones import local_to_utc, utc_to_local
@@ -29,6 +30,8 @@ from netralitas.masterdata.scope import get_agency_in_scope
 from netralitas.masterdata.services import agencies_in_scope
 
 bp = Blueprint("events", __name__)
+#: The board JSON's bytes by event id, per app, valid for one second of one cached copy of the event.
+_board_payloads: AppCache[bytes] = AppCache("netralitas.board_payloads")
 
 
 def _tz() -> str:
@@ -203,11 +206,8 @@ def _board_response(event):
     second = int(now.timestamp())
     # Every screen polling within the same second gets the same bytes: the attendance code and its countdown
     # change by the second, the counts every few seconds (cached_tally), the event when its cached copy does.
-    payloads = current_app.extensions.setdefault("netralitas.board_payloads", {})
-    cached = payloads.get(event.id)
-    if cached is None or cached[0] != second or cached[1] is not event:
-        cached = payloads[event.id] = (second, event, _board_payload(event, now))
-    response = current_app.response_class(cached[2], mimetype="application/json")
+    payload = _board_payloads.get(event.id, lambda: _board_payload(event, now), stamp=(second, event))
+    response = current_app.response_class(payload, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from netralitas.core import cache as core_cache
 from netralitas.events import cache
 from netralitas.events import services as events
 from netralitas.events.models import Event, EventStatus
@@ -17,9 +18,9 @@ from tests.conftest import signature_png
 
 @pytest.fixture
 def clock(monkeypatch):
-    """The cache's monotonic clock, moved by hand."""
+    """The caches' monotonic clock, moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(core_cache.time, "monotonic", lambda: now[0])
     return now
 
 

@@ -125,7 +125,7 @@ def test_board_json_counts_and_attendance_code(client, make_staff, login_as, inv
     db.session.commit()
     from netralitas.events import tally
 
-    tally._cache.clear()
+    tally._tallies.clear()
     data = client.get(f"/e/{invited.event.slug}/board.json").get_json()
     assert (data["signed"], data["required"], data["remote"]) == (1, 2, 1)
     assert len(data["attendance_code"]) == 4 and 0 < data["seconds_left"] <= 60
