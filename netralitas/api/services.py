@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from netralitas.audit.services import record
 from netralitas.auth.models import ApiToken, Staff
 from netralitas.db import utcnow
+from netralitas.events.progress import Progress
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency
 from netralitas.masterdata.scope import agency_scope
-from netralitas.reports.completion import Completion, Counts
+from netralitas.reports.completion import Completion
 
 #: Marks our tokens, so secret scanners and people can recognise a leaked one.
 TOKEN_PREFIX = "ntr_"  # noqa: S105 (a public marker, not a secret)
@@ -126,6 +127,6 @@ def completion_payload(result: Completion, generated_dt: datetime) -> dict[str, 
     }
 
 
-def _counts(counts: Counts) -> dict[str, Any]:
+def _counts(counts: Progress) -> dict[str, Any]:
     return {"required": counts.required, "signed": counts.signed, "attended": counts.attended,
             "remote": counts.remote, "percent": counts.percent}

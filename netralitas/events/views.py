@@ -218,7 +218,7 @@ def _board_payload(event, now) -> bytes:
     return current_app.json.dumps({
         "event": event.slug, "state": window(event, now),
         "signed": tally.signed, "required": tally.required, "attended": tally.attended,
-        "remote": tally.signed - tally.attended, "percent": tally.percent,
+        "remote": tally.remote, "percent": tally.percent,
         "agencies": [{"code": c.code, "name": c.name, "signed": c.signed, "required": c.required,
                       "percent": c.percent} for c in top],
         "attendance_code": rotating_code.code_at(event.attendance_secret, now) if event.is_attendance_on else None,

@@ -9,11 +9,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from netralitas.events.models import Event, EventStatus
+from netralitas.events.progress import Progress
 from netralitas.events.tally import cached_tally
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.scope import agency_scope, employee_scope
-from netralitas.reports.completion import Counts
 
 bp = Blueprint("home", __name__)
 
@@ -36,7 +36,7 @@ class OpenEvent:
     """An open event and its progress in one staff member's scope (their subtree, or everything)."""
 
     event: Event
-    counts: Counts
+    counts: Progress
 
 
 def open_events(staff) -> list[OpenEvent]:
@@ -47,7 +47,7 @@ def open_events(staff) -> list[OpenEvent]:
     for event in events:
         tally = cached_tally(event)
         shown = tally.by_agency.get(staff.agency_id) if staff.is_scoped else tally
-        found.append(OpenEvent(event, Counts(shown.required, shown.signed, shown.attended) if shown else Counts()))
+        found.append(OpenEvent(event, Progress(shown.required, shown.signed, shown.attended) if shown else Progress()))
     return found
 
 

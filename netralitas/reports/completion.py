@@ -10,49 +10,24 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from netralitas.events.models import Event
+from netralitas.events.progress import Progress, roll_up
 from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
 from netralitas.signing.models import Signature
 
 
-@dataclass
-class Counts:
-    """Required, signed (of those required) and attended (signed at the venue)."""
-
-    required: int = 0
-    signed: int = 0
-    attended: int = 0
-
-    @property
-    def remote(self) -> int:
-        return self.signed - self.attended
-
-    @property
-    def unsigned(self) -> int:
-        return self.required - self.signed
-
-    @property
-    def percent(self) -> float:
-        return round(100 * self.signed / self.required, 1) if self.required else 0.0
-
-    def add(self, required: int = 0, signed: int = 0, attended: int = 0) -> None:
-        self.required += required
-        self.signed += signed
-        self.attended += attended
-
-
-@dataclass
-class AgencyCompletion(Counts):
+@dataclass(frozen=True, kw_only=True)
+class AgencyCompletion(Progress):
     """One agency's counts including its whole subtree."""
 
-    agency_id: int = 0
-    code: str = ""
-    name: str = ""
+    agency_id: int
+    code: str
+    name: str
     parent_id: int | None = None
     depth: int = 0
-    #: Ids of child agencies that have anyone required or signed, in code order.
-    child_ids: list[int] = field(default_factory=list)
+    #: Ids of child agencies that have anyone required or signed, in code order (dashboard.sort_tree reorders).
+    child_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -60,8 +35,8 @@ class Completion:
     """An event's completion as one staff member may see it."""
 
     event: Event
-    total: Counts = field(default_factory=Counts)
-    by_category: dict[Category, Counts] = field(default_factory=dict)
+    total: Progress = Progress()
+    by_category: dict[Category, Progress] = field(default_factory=dict)
     #: Every agency in scope with anyone required or signed, keyed by id.
     agencies: dict[int, AgencyCompletion] = field(default_factory=dict)
     #: The top rows of the tree as this staff member sees it (their own root, or the roots).
@@ -96,26 +71,29 @@ def completion(event: Event, audience: Audience) -> Completion:
     agencies = db.session.execute(
         sa.select(Agency.id, Agency.code, Agency.name, Agency.parent_id, Agency.path, Agency.depth)
         .where(audience.area_clause()).order_by(Agency.code)).all()
-    result = Completion(event=event, by_category={c: Counts() for c in event.categories})
-    rows = {a.id: AgencyCompletion(agency_id=a.id, code=a.code, name=a.name, parent_id=a.parent_id, depth=a.depth)
-            for a in agencies}
-    ancestors = {a.id: [int(p) for p in a.path.strip("/").split("/") if int(p) in rows] for a in agencies}
-    own: dict[int, Counts] = {}
+    result = Completion(event=event, by_category={c: Progress() for c in event.categories})
+    own: dict[int, Progress] = {}
     for agency_id, category, required, signed, attended in _grouped_counts(audience):
-        result.total.add(required, signed, attended)
-        result.by_category.setdefault(Category(category), Counts()).add(required, signed, attended)
-        own.setdefault(agency_id, Counts()).add(required, signed, attended)
-    for agency_id, counts in own.items():  # categories summed first: one roll-up per agency, not per category
-        for ancestor in ancestors[agency_id]:
-            rows[ancestor].add(counts.required, counts.signed, counts.attended)
-    result.agencies = {k: row for k, row in rows.items() if row.required or row.signed}
-    for a in agencies:  # agencies come in code order, so children lists are sorted
-        if a.id in result.agencies:
-            parent = result.agencies.get(a.parent_id) if a.parent_id else None
-            if parent is not None:
-                parent.child_ids.append(a.id)
-            else:
-                result.root_ids.append(a.id)
+        counts = Progress(required, signed, attended)
+        result.total += counts
+        result.by_category[Category(category)] = result.by_category.get(Category(category), Progress()) + counts
+        own[agency_id] = own.get(agency_id, Progress()) + counts
+    # Categories summed first: one roll-up per agency, not per category; ancestors above the scope get nothing.
+    paths = {a.id: a.path for a in agencies}
+    rolled = roll_up(own, paths, shown=paths)
+    shown = [(a, p) for a in agencies if (p := rolled.get(a.id)) is not None and (p.required or p.signed)]
+    shown_ids = {a.id for a, _ in shown}
+    child_ids: dict[int, list[int]] = {}
+    for a, _ in shown:  # agencies come in code order, so children lists are sorted
+        if a.parent_id in shown_ids:
+            child_ids.setdefault(a.parent_id, []).append(a.id)
+        else:
+            result.root_ids.append(a.id)
+    result.agencies = {
+        a.id: AgencyCompletion(required=p.required, signed=p.signed, attended=p.attended, agency_id=a.id,
+                               code=a.code, name=a.name, parent_id=a.parent_id, depth=a.depth,
+                               child_ids=tuple(child_ids.get(a.id, ())))
+        for a, p in shown}
     return result
 
 

@@ -1,7 +1,8 @@
 """Read-only helpers of the completion dashboard: tree sorting, the lowest agencies, the chart's labels, which event to open."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,13 +44,14 @@ def sort_tree(result: Completion, key: str, descending: bool) -> None:
     """Order the roots and every agency's children by key (ties by code), in place."""
     by = SORT_KEYS[key]
 
-    def ordered(ids: list[int]) -> list[int]:
+    def ordered(ids: Iterable[int]) -> tuple[int, ...]:
         rows = sorted((result.agencies[i] for i in ids), key=lambda a: a.code)
-        return [a.agency_id for a in sorted(rows, key=by, reverse=descending)]
+        return tuple(a.agency_id for a in sorted(rows, key=by, reverse=descending))
 
-    result.root_ids = ordered(result.root_ids)
-    for row in result.agencies.values():
-        row.child_ids = ordered(row.child_ids)
+    result.root_ids = list(ordered(result.root_ids))
+    # Rows are frozen: only those whose children move are replaced (none in the default code order).
+    result.agencies = {agency_id: row if (child_ids := ordered(row.child_ids)) == row.child_ids
+                       else replace(row, child_ids=child_ids) for agency_id, row in result.agencies.items()}
 
 
 def lowest_agencies(result: Completion, limit: int = LOWEST_LIMIT) -> list[AgencyCompletion]:

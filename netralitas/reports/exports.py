@@ -26,10 +26,11 @@ from netralitas.core.spreadsheet import CSV_BOM, XlsxSheet, csv_chunk, write_xls
 from netralitas.core.timezones import utc_to_local, zone_label
 from netralitas.db import utcnow
 from netralitas.events.models import Event
+from netralitas.events.progress import Progress
 from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Category, Employee
-from netralitas.reports.completion import Completion, Counts
+from netralitas.reports.completion import Completion
 from netralitas.reports.statuses import StatusFilter, employee_statuses
 from netralitas.signing.models import Signature
 
@@ -136,7 +137,7 @@ def summary_rows(result: Completion, scope: str, printed: str) -> list[list[Any]
             ["Hadir", total.attended], ["Jarak jauh", total.remote]]
 
 
-def _counts(counts: Counts) -> list[Any]:
+def _counts(counts: Progress) -> list[Any]:
     return [counts.required, counts.signed, counts.unsigned, counts.percent, counts.attended, counts.remote]
 
 

@@ -36,11 +36,14 @@ from netralitas.core.pdf import (
     wrap_lines,
 )
 from netralitas.core.timezones import local_time
+from netralitas.events.progress import Progress
 from netralitas.masterdata.models import Agency, Category
-from netralitas.reports.completion import Completion, Counts
+from netralitas.reports.completion import Completion
 
 #: "Pegawai", not "ASN": the recap counts every category that must sign (PPPK, kontrak, upahan, BLUD, BUMD too).
 TITLE = "Rekapitulasi Penandatanganan Deklarasi Netralitas Pegawai"
+#: The recap is an Indonesian document whatever the reader's language (percentages too: '66,7%').
+RECAP_LOCALE = "id"
 MARGIN = 15.0
 WIDTH = PAGE_W - 2 * MARGIN
 ROWS_PER_PAGE = 40
@@ -91,7 +94,7 @@ class RecapRow:
     code: str
     name: str
     level: int  # 0 for a root of the staff member's tree
-    counts: Counts
+    counts: Progress
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,8 @@ class Recap:
     scope: str
     printed_dt: datetime
     tz_name: str
-    total: Counts
-    categories: list[tuple[str, Counts]]
+    total: Progress
+    categories: list[tuple[str, Progress]]
     rows: list[RecapRow]
     detailed: bool = False
     signatory: Signatory = field(default_factory=Signatory)
@@ -162,11 +165,6 @@ def number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def percent(value: float) -> str:
-    """66.7 -> '66,7%': the pages' format (core.formatting), in Indonesian like the rest of the recap."""
-    return format_percent(value, "id")
-
-
 class _RecapDocument:
     """The recap being drawn top to bottom; `y` is the cursor in millimetres."""
 
@@ -174,7 +172,7 @@ class _RecapDocument:
         self.recap = recap
         self.total_pages = total_pages
         self.pdf = new_document(TITLE, text=self._all_text())
-        self.pdf.set_lang("id")
+        self.pdf.set_lang(RECAP_LOCALE)
         self.pdf.set_creation_date(recap.printed_dt)
         self.y = MARGIN
         self.code_w = self._code_width()
@@ -219,7 +217,7 @@ class _RecapDocument:
     def _summary(self) -> None:
         total, pdf = self.recap.total, self.pdf
         boxes = (("Wajib", number(total.required)), ("Sudah", number(total.signed)),
-                 ("Belum", number(total.unsigned)), ("Persentase", percent(total.percent)),
+                 ("Belum", number(total.unsigned)), ("Persentase", format_percent(total.percent, RECAP_LOCALE)),
                  ("Hadir di lokasi", number(total.attended)), ("Jarak jauh", number(total.remote)))
         width = WIDTH / len(boxes)
         pdf.set_draw_color(160)
@@ -290,7 +288,7 @@ class _RecapDocument:
             self._next_page()
             self.y = MARGIN
         signatory, tz = self.recap.signatory, ZoneInfo(self.recap.tz_name)
-        today = format_datetime(self.recap.printed_dt, "d MMMM y", tzinfo=tz, locale="id")
+        today = format_datetime(self.recap.printed_dt, "d MMMM y", tzinfo=tz, locale=RECAP_LOCALE)
         x = PAGE_W - MARGIN - SIGNATURE_W
         y = self._line(f"{signatory.place or '.' * 25}, {today}", x, self.y + 8, SIGNATURE_W, size=9.5, align="C")
         y = text_block(self.pdf, signatory.title, x, y + 0.5, SIGNATURE_W, size=9.5, style="B", align="C", max_lines=2)
@@ -322,7 +320,7 @@ class _RecapDocument:
             x += width
         self.y += HEAD_H
 
-    def _row(self, lead: list[tuple[str, float, str]], counts: Counts | None, *, bold: bool = False,
+    def _row(self, lead: list[tuple[str, float, str]], counts: Progress | None, *, bold: bool = False,
              indent: tuple[int, float] = (-1, 0.0), whole: int = -1) -> None:
         """One table row: the lead cells, then the six counts; indent=(cell index, mm) shifts one lead cell, and
         the cell at index `whole` is never cut (smaller type, then two lines)."""
@@ -372,6 +370,7 @@ class _RecapDocument:
         return "\n".join(one_line(part) for part in parts)
 
 
-def _count_cells(counts: Counts) -> list[str]:
-    return [number(counts.required), number(counts.signed), number(counts.unsigned), percent(counts.percent),
+def _count_cells(counts: Progress) -> list[str]:
+    return [number(counts.required), number(counts.signed), number(counts.unsigned),
+            format_percent(counts.percent, RECAP_LOCALE),
             number(counts.attended), number(counts.remote)]

@@ -10,12 +10,13 @@ from netralitas.auth.access import ALL_STAFF, roles_required
 from netralitas.certificates.services import display_code
 from netralitas.core.numbers import NumberFormat
 from netralitas.events.models import Event
+from netralitas.events.progress import Progress
 from netralitas.events.rules import Audience
 from netralitas.extensions import db
 from netralitas.masterdata.models import Category
 from netralitas.masterdata.scope import get_agency_in_scope, get_unit_in_scope
 from netralitas.reports import dashboard
-from netralitas.reports.completion import Completion, Counts, completion
+from netralitas.reports.completion import Completion, completion
 from netralitas.reports.statuses import SignStatus, StatusFilter, choice, employee_statuses
 from netralitas.reports.timeline import Granularity, signature_timeline
 
@@ -73,7 +74,7 @@ def agency_status(event_id: int, agency_id: int | None = None):
 
 def _filtered_count(result: Completion, status: SignStatus | None, category: Category | None) -> int:
     """How many rows the status list holds without a search: the completion figures already say (same rows)."""
-    counts = result.by_category.get(category, Counts()) if category else result.total
+    counts = result.by_category.get(category, Progress()) if category else result.total
     return {None: counts.required, SignStatus.SIGNED: counts.signed, SignStatus.UNSIGNED: counts.unsigned}[status]
 
 
