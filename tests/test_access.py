@@ -365,7 +365,7 @@ def test_agency_admin_cannot_move_an_employee_out_of_scope(admin_of_a, world):
                                data=employee_form(employee, nama="Pindah Ke B", agency_id=str(world.b_id)))
     assert response.status_code in (200, 404)
     if response.status_code == 200:
-        assert "Not a valid choice" in response.get_data(as_text=True)
+        assert "Pilihan tidak sah" in response.get_data(as_text=True)
     employee = db.session.get(Employee, world.employee_ids["A"])
     assert employee.agency_id == world.agency_ids["A"]
     assert employee.name == "Pegawai Di A"

@@ -1,6 +1,6 @@
 """Forms for signing in and managing staff accounts."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from netralitas.auth.models import Role
@@ -52,7 +52,7 @@ class StaffForm(AppForm):
     email = EmailField(_l("Email"), filters=[_strip], validators=[
         DataRequired(_l("Email wajib diisi.")), Email(_l("Format email tidak valid.")), Length(max=200)])
     name = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
-    role = SelectField(_l("Peran"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Peran"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     agency_id = SelectField(_l("Perangkat daerah (lingkup)"), coerce=int, validators=[Optional()])
     password = PasswordField(
         _l("Kata sandi"),

@@ -10,6 +10,7 @@ from netralitas.auth import services
 from netralitas.auth.access import roles_required
 from netralitas.auth.forms import ROLE_LABELS, ChangePasswordForm, LoginForm, StaffForm
 from netralitas.auth.models import Role, Staff
+from netralitas.core.forms import select_choices
 from netralitas.core.urls import is_safe_redirect
 from netralitas.extensions import db, limiter, login_manager
 from netralitas.masterdata.services import agency_choices
@@ -102,7 +103,7 @@ def staff_list():
 @roles_required(Role.SUPER_ADMIN)
 def staff_create():
     form = StaffForm()
-    form.agency_id.choices = [(0, _("— semua (tanpa lingkup) —"))] + agency_choices(current_user)
+    form.agency_id.choices = select_choices([(0, _("— semua (tanpa lingkup) —")), *agency_choices(current_user)])
     if form.validate_on_submit():
         if not form.password.data:
             form.password.errors.append(_("Kata sandi wajib diisi untuk akun baru."))
@@ -128,7 +129,7 @@ def staff_create():
 def staff_edit(staff_id: int):
     staff = db.session.get(Staff, staff_id) or abort(404)
     form = StaffForm(obj=staff, is_active=staff.is_active_account)
-    form.agency_id.choices = [(0, _("— semua (tanpa lingkup) —"))] + agency_choices(current_user)
+    form.agency_id.choices = select_choices([(0, _("— semua (tanpa lingkup) —")), *agency_choices(current_user)])
     if request.method == "GET":
         form.role.data = staff.role.value
         form.agency_id.data = staff.agency_id or 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from netralitas.certificates.services import CODE_BODY_LENGTH, CODE_PREFIX, parse_code
@@ -22,7 +22,7 @@ REASON_LABELS = {
 class RevokeForm(AppForm):
     """Why a certificate is revoked; the note stays internal (the public page shows the reason only)."""
 
-    reason = SelectField(_l("Alasan"), choices=[(r.value, label) for r, label in REASON_LABELS.items()],
+    reason = SelectField(_l("Alasan"), choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()],
                          validators=[DataRequired()])
     note = TextAreaField(_l("Catatan"), validators=[DataRequired(_l("Catatan wajib diisi.")), Length(max=500)])
 

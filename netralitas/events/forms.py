@@ -5,7 +5,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -48,7 +57,7 @@ class AgencyTreeField(SelectMultipleField):
     def set_agencies(self, agencies: Iterable[Agency]) -> None:
         """The agencies on offer, in tree order (parents before children)."""
         self.agencies = tuple(agencies)
-        self.choices = [(a.id, f"{a.name} ({a.code})") for a in self.agencies]
+        self.choices = [SelectChoice(a.id, f"{a.name} ({a.code})") for a in self.agencies]
 
     def tree(self) -> list[AgencyNode]:
         """The offered agencies as nested nodes; an agency whose parent is not offered starts a tree of its own."""
@@ -71,14 +80,14 @@ class EventForm(AppForm):
 
     name = StringField(_l("Nama acara"), validators=[DataRequired(_l("Nama acara wajib diisi.")), Length(max=200)])
     slug = StringField(_l("Alamat singkat"), validators=[Optional(), Length(max=60)])
-    election_kind = SelectField(_l("Jenis pemilihan"), choices=[(k.value, v) for k, v in ELECTION_LABELS.items()])
+    election_kind = SelectField(_l("Jenis pemilihan"), choices=[SelectChoice(k.value, v) for k, v in ELECTION_LABELS.items()])
     opens_at = DateTimeLocalField(_l("Dibuka (WIB)"), format="%Y-%m-%dT%H:%M",
                                   validators=[DataRequired(_l("Isi waktu buka."))])
     closes_at = DateTimeLocalField(_l("Ditutup (WIB)"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Isi waktu tutup."))])
     is_attendance_on = BooleanField(_l("Gunakan kode kehadiran di layar (tanda tangan di lokasi tercatat hadir)"),
                                     default=True)
-    categories = MultiCheckboxField(_l("Kategori pegawai yang wajib"), choices=[(c.value, c.value) for c in Category])
+    categories = MultiCheckboxField(_l("Kategori pegawai yang wajib"), choices=[SelectChoice(c.value, c.label) for c in Category])
     agency_ids = AgencyTreeField(_l("Perangkat daerah yang wajib (kosong = semua)"), coerce=int)
     submit = SubmitField(_l("Simpan"))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from netralitas.core.forms import AppForm
@@ -18,7 +18,7 @@ class AgencyForm(AppForm):
 
     kode = StringField(_l("Kode"), validators=[DataRequired(_l("Kode wajib diisi.")), Length(max=40)])
     nama = StringField(_l("Nama"), validators=[DataRequired(_l("Nama wajib diisi.")), Length(max=200)])
-    jenis = SelectField(_l("Jenis"), choices=[(k.value, k.value.title()) for k in AgencyKind])
+    jenis = SelectField(_l("Jenis"), choices=[SelectChoice(k.value, k.label) for k in AgencyKind])
     parent_id = SelectField(_l("Induk"), coerce=int)
     submit = SubmitField(_l("Simpan"))
 
@@ -33,11 +33,12 @@ class EmployeeForm(AppForm):
     """Create or edit an employee."""
 
     nama = StringField(_l("Nama lengkap"), validators=[Length(max=200)])
-    kategori = SelectField(_l("Kategori"), choices=[(c.value, c.value) for c in Category])
+    kategori = SelectField(_l("Kategori"), choices=[SelectChoice(c.value, c.label) for c in Category])
     nip = StringField(_l("NIP / NI PPPK"), validators=[Length(max=40)])
     nik = StringField(_l("NIK"), validators=[Length(max=40)])
     tanggal_lahir = StringField(_l("Tanggal lahir"), render_kw={"type": "date"}, validators=[Length(max=20)])
-    jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=[("", "—"), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))])
+    jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=[SelectChoice("", "—"), SelectChoice("L", _l("Laki-laki")),
+                                                                 SelectChoice("P", _l("Perempuan"))])
     jabatan = StringField(_l("Jabatan"), validators=[Length(max=200)])
     agency_id = SelectField(_l("Unit kerja"), coerce=int)
     no_hp = StringField(_l("No. HP"), validators=[Length(max=30)])

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from netralitas.db import UTCDateTime, enum_column, utcnow
 from netralitas.extensions import db
@@ -25,6 +26,11 @@ class AgencyKind(enum.StrEnum):
     BUMD = "BUMD"
     LAINNYA = "LAINNYA"
 
+    @property
+    def label(self) -> str:
+        """The kind as shown to people, in their language (the value is the code stored and imported)."""
+        return AGENCY_KIND_LABELS[self]
+
 
 class Category(enum.StrEnum):
     """Employment category; every one of them is paid from the regional budget."""
@@ -35,6 +41,24 @@ class Category(enum.StrEnum):
     UPAHAN = "UPAHAN"
     BLUD = "BLUD"
     BUMD = "BUMD"
+
+    @property
+    def label(self) -> str:
+        """The category as shown to people, in their language (the value is the code stored and imported)."""
+        return CATEGORY_LABELS[self]
+
+
+#: Acronyms (BLUD, BUMD, PNS, PPPK) are the same in every language; the words are translated.
+AGENCY_KIND_LABELS = {
+    AgencyKind.PEMERINTAH: _l("Pemerintah daerah"), AgencyKind.SEKRETARIAT: _l("Sekretariat"),
+    AgencyKind.DINAS: _l("Dinas"), AgencyKind.BADAN: _l("Badan"), AgencyKind.KECAMATAN: _l("Kecamatan"),
+    AgencyKind.KELURAHAN: _l("Kelurahan"), AgencyKind.UNIT: _l("Unit"), AgencyKind.BLUD: "BLUD",
+    AgencyKind.BUMD: "BUMD", AgencyKind.LAINNYA: _l("Lainnya"),
+}
+CATEGORY_LABELS = {
+    Category.PNS: "PNS", Category.PPPK: "PPPK", Category.KONTRAK: _l("Kontrak"), Category.UPAHAN: _l("Upahan"),
+    Category.BLUD: "BLUD", Category.BUMD: "BUMD",
+}
 
 
 class Gender(enum.StrEnum):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, MANAGERS, roles_required
 from netralitas.auth.models import Role
-from netralitas.core.forms import ConfirmForm
+from netralitas.core.forms import ConfirmForm, select_choices
 from netralitas.extensions import db
 from netralitas.masterdata import services
 from netralitas.masterdata.forms import AgencyForm, EmployeeForm
@@ -35,7 +35,8 @@ def agency_tree():
 @roles_required(Role.SUPER_ADMIN)
 def agency_create():
     form = AgencyForm()
-    form.parent_id.choices = [(0, _("— tanpa induk (pemerintah daerah) —"))] + services.agency_choices(current_user)
+    form.parent_id.choices = select_choices([(0, _("— tanpa induk (pemerintah daerah) —")),
+                                             *services.agency_choices(current_user)])
     if request.method == "GET":
         form.parent_id.data = request.args.get("induk", 0, type=int)
     if form.validate_on_submit():
@@ -61,10 +62,10 @@ def agency_edit(agency_id: int):
     agency = get_agency_in_scope(current_user, agency_id)
     form = AgencyForm(kode=agency.code, nama=agency.name, jenis=agency.kind.value, parent_id=agency.parent_id or 0)
     # An agency cannot hang below itself: its own subtree is not offered as a parent.
-    form.parent_id.choices = [(0, _("— tanpa induk (pemerintah daerah) —"))] + [
+    form.parent_id.choices = select_choices([(0, _("— tanpa induk (pemerintah daerah) —")), *(
         choice for choice in services.agency_choices(current_user)
         if choice[0] not in _subtree_ids(agency)
-    ]
+    )])
     if form.validate_on_submit():
         cleaned = form.check()
         if cleaned.is_valid:
@@ -154,7 +155,7 @@ def employee_edit(employee_id: int):
 
 def _employee_form(employee: Employee | None):
     form = EmployeeForm(data=_employee_form_data(employee) if employee and request.method == "GET" else None)
-    form.agency_id.choices = services.agency_choices(current_user)
+    form.agency_id.choices = select_choices(services.agency_choices(current_user))
     if form.validate_on_submit():
         agency = get_agency_in_scope(current_user, form.agency_id.data)
         cleaned = form.check(agency.code)
