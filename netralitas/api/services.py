@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from netralitas.audit.services import record
 from netralitas.auth.models import ApiToken, Staff
+from netralitas.core.messages import lazy_message as _l
 from netralitas.db import utcnow
 from netralitas.events.progress import Progress
 from netralitas.extensions import db
@@ -40,7 +41,7 @@ def create_token(staff: Staff, name: str) -> tuple[ApiToken, str]:
     """Create a token for the staff member; the plaintext is returned here once and never stored."""
     name = name.strip()
     if not name:
-        raise TokenError("Nama token wajib diisi.")
+        raise TokenError(_l("Nama token wajib diisi."))
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 random bits
     token = ApiToken(staff_id=staff.id, name=name, token_digest=token_digest(plaintext),
                      prefix=plaintext[:SHOWN_PREFIX_LENGTH])
@@ -66,9 +67,9 @@ def find_own_token(staff: Staff, token_id: int) -> ApiToken | None:
 def revoke_token(actor: Staff, token: ApiToken) -> None:
     """Revoke one of the actor's own tokens; it stops working on the next request."""
     if token.staff_id != actor.id:
-        raise TokenError("Token ini bukan milik Anda.")
+        raise TokenError(_l("Token ini bukan milik Anda."))
     if token.is_revoked:
-        raise TokenError("Token ini sudah dicabut.")
+        raise TokenError(_l("Token ini sudah dicabut."))
     token.revoked_dt = utcnow()
     record(actor, "api_token.revoke", "api_token", token.id, f"Token API {token.name!r} dicabut ({token.prefix}…)",
            {"name": token.name, "prefix": token.prefix})

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from netralitas.audit.services import record
 from netralitas.auth.models import Role, Staff, spend_password_check
+from netralitas.core.messages import lazy_message as _l
 from netralitas.db import utcnow
 from netralitas.extensions import db
 
@@ -61,7 +62,7 @@ def create_staff(actor: Staff | str | None, *, email: str, name: str, role: Role
     """Create a staff account; emails are unique."""
     email = normalize_email(email)
     if find_staff_by_email(email) is not None:
-        raise StaffError(f"Email {email} sudah dipakai akun lain.")
+        raise StaffError(_l("Email %(email)s sudah dipakai akun lain.", email=email))
     _check_scope(role, agency_id)
     agency_id = _scope_of(role, agency_id)
     staff = Staff(email=email, name=name.strip(), role=role, agency_id=agency_id, is_active_account=is_active)
@@ -79,9 +80,9 @@ def update_staff(actor: Staff, staff: Staff, *, email: str, name: str, role: Rol
     email = normalize_email(email)
     other = find_staff_by_email(email)
     if other is not None and other.id != staff.id:
-        raise StaffError(f"Email {email} sudah dipakai akun lain.")
+        raise StaffError(_l("Email %(email)s sudah dipakai akun lain.", email=email))
     if staff.id == actor.id and (not is_active or role != Role.SUPER_ADMIN):
-        raise StaffError("Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri.")
+        raise StaffError(_l("Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri."))
     _check_scope(role, agency_id)
     before = {"email": staff.email, "role": staff.role.value, "agency_id": staff.agency_id,
               "is_active": staff.is_active_account}
@@ -101,14 +102,14 @@ def update_staff(actor: Staff, staff: Staff, *, email: str, name: str, role: Rol
 def change_own_password(staff: Staff, old_password: str, new_password: str) -> None:
     """Replace the password after checking the old one; other sessions end."""
     if not staff.check_password(old_password):
-        raise StaffError("Kata sandi lama salah.")
+        raise StaffError(_l("Kata sandi lama salah."))
     staff.set_password(new_password)
     record(staff, "staff.password", "staff", staff.id, f"{staff.email} mengganti kata sandi")
 
 
 def _check_scope(role: Role, agency_id: int | None) -> None:
     if role == Role.AGENCY_ADMIN and agency_id is None:
-        raise StaffError("Admin perangkat daerah harus punya lingkup perangkat daerah.")
+        raise StaffError(_l("Admin perangkat daerah harus punya lingkup perangkat daerah."))
 
 
 def _scope_of(role: Role, agency_id: int | None) -> int | None:

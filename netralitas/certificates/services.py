@@ -18,6 +18,7 @@ from netralitas.certificates.models import Certificate
 from netralitas.certificates.tokens import TokenError, sign_token, verify_token
 from netralitas.core import codes
 from netralitas.core.cache import TTLCache
+from netralitas.core.messages import lazy_message as _l
 from netralitas.core.sql import INSERTS
 from netralitas.core.urls import public_url
 from netralitas.db import utcnow
@@ -240,7 +241,7 @@ def revoke(actor: Staff, certificate: Certificate, reason: RevocationReason, not
 
     signature = certificate.signature
     if signature.is_revoked:
-        raise ValueError("Sertifikat ini sudah dicabut.")
+        raise ValueError(_l("Sertifikat ini sudah dicabut."))
     signature.revoked_dt = utcnow()
     signature.revocation_reason = reason
     signature.revocation_note = note.strip()[:500] or None

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from netralitas.core.messages import lazy_message as _l
+
 Gender = Literal["L", "P"]
 
 NIP_LENGTH = 18
@@ -19,7 +21,7 @@ PROVINCE_MIN, PROVINCE_MAX = 11, 94
 
 _GENDER_BY_DIGIT: dict[str, Gender] = {"1": "L", "2": "P"}
 _DIGIT_BY_GENDER = {"L": "1", "P": "2"}
-_GENDER_NAMES = {"L": "laki-laki", "P": "perempuan"}
+_GENDER_NAMES = {"L": _l("laki-laki"), "P": _l("perempuan")}
 # Spreadsheets and older forms spell gender out; map those to the L/P codes.
 _GENDER_ALIASES: dict[str, Gender] = {
     "L": "L",
@@ -35,7 +37,7 @@ _SEPARATORS = str.maketrans("", "", " \u00a0.-")
 
 
 class IdentityError(ValueError):
-    """Invalid identity number; str(exc) is an Indonesian message for admins."""
+    """Invalid identity number; str(exc) is a message for admins in their language (a lazy string)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class ParsedNik:
 def normalize_number(raw: str) -> str:
     """Strip surrounding whitespace and the spaces, dots and dashes SIMPEG exports put inside numbers."""
     if not isinstance(raw, str):
-        raise IdentityError(f"Nomor identitas harus berupa teks (terbaca {type(raw).__name__})")
+        raise IdentityError(_l("Nomor identitas harus berupa teks (terbaca %(type)s)", type=type(raw).__name__))
     return raw.strip().translate(_SEPARATORS)
 
 
@@ -74,10 +76,10 @@ def parse_nip_pns(value: str, *, today: date | None = None) -> ParsedNip:
     today = today or date.today()
     born = _nip_birth_date(number, today)
     if _has_pppk_marker(number):
-        raise IdentityError("NIP ini berformat PPPK, bukan PNS")
+        raise IdentityError(_l("NIP ini berformat PPPK, bukan PNS"))
     if not 1 <= int(number[12:14]) <= 12:
-        raise IdentityError(f"Bulan TMT CPNS pada NIP tidak valid ({number[12:14]})")
-    _check_appointment_year(int(number[8:12]), born, today, "Tahun TMT CPNS pada NIP")
+        raise IdentityError(_l("Bulan TMT CPNS pada NIP tidak valid (%(month)s)", month=number[12:14]))
+    _check_appointment_year(int(number[8:12]), born, today, _l("Tahun TMT CPNS pada NIP"))
     gender = _nip_gender(number[14])
     sequence = _sequence(number[15:], "NIP")
     return ParsedNip(number, "PNS", born, gender, number[8:14], sequence)
@@ -90,11 +92,11 @@ def parse_nip_pppk(value: str, *, today: date | None = None) -> ParsedNip:
     born = _nip_birth_date(number, today)
     if number[12] != "2":
         if 1 <= int(number[12:14]) <= 12:
-            raise IdentityError("NIP ini berformat PNS, bukan PPPK")
-        raise IdentityError(f"Digit ke-13 NIP PPPK harus 2 (kode PPPK), terbaca {number[12]}")
+            raise IdentityError(_l("NIP ini berformat PNS, bukan PPPK"))
+        raise IdentityError(_l("Digit ke-13 NIP PPPK harus 2 (kode PPPK), terbaca %(digit)s", digit=number[12]))
     if number[13] == "0":
-        raise IdentityError("Digit kontrak (ke-14) pada NIP PPPK harus 1 sampai 9, terbaca 0")
-    _check_appointment_year(int(number[8:12]), born, today, "Tahun pengangkatan pada NIP PPPK")
+        raise IdentityError(_l("Digit kontrak (ke-14) pada NIP PPPK harus 1 sampai 9, terbaca 0"))
+    _check_appointment_year(int(number[8:12]), born, today, _l("Tahun pengangkatan pada NIP PPPK"))
     gender = _nip_gender(number[14])
     sequence = _sequence(number[15:], "NIP")
     return ParsedNip(number, "PPPK", born, gender, number[8:12], sequence)
@@ -119,9 +121,8 @@ def parse_nik(value: str, *, today: date | None = None) -> ParsedNik:
     number = _digits(value, NIK_LENGTH, "NIK")
     today = today or date.today()
     if not PROVINCE_MIN <= int(number[:2]) <= PROVINCE_MAX:
-        raise IdentityError(
-            f"Kode provinsi pada NIK tidak valid ({number[:2]}); harus {PROVINCE_MIN} sampai {PROVINCE_MAX}"
-        )
+        raise IdentityError(_l("Kode provinsi pada NIK tidak valid (%(code)s); harus %(low)s sampai %(high)s",
+                               code=number[:2], low=PROVINCE_MIN, high=PROVINCE_MAX))
     day, month, short_year = int(number[6:8]), int(number[8:10]), int(number[10:12])
     gender: Gender = "P" if day > NIK_FEMALE_DAY_OFFSET else "L"
     if gender == "P":
@@ -139,19 +140,15 @@ def identity_warnings(
     birth_date: date | None = None,
     gender: str | None = None,
 ) -> list[str]:
-    """List Indonesian warnings where the NIP, the NIK and the entered data disagree."""
+    """List warnings (lazy strings) where the NIP, the NIK and the entered data disagree."""
     warnings: list[str] = []
     if nip is not None and nik is not None:
         if not _same_short_date(nip.birth_date, nik.birth_date):
-            warnings.append(
-                f"Tanggal lahir pada NIK ({_short(nik.birth_date)}) "
-                f"berbeda dengan NIP ({_long(nip.birth_date)})"
-            )
+            warnings.append(_l("Tanggal lahir pada NIK (%(nik)s) berbeda dengan NIP (%(nip)s)",
+                               nik=_short(nik.birth_date), nip=_long(nip.birth_date)))
         if nip.gender != nik.gender:
-            warnings.append(
-                f"Jenis kelamin pada NIK ({_GENDER_NAMES[nik.gender]}) "
-                f"berbeda dengan NIP ({_GENDER_NAMES[nip.gender]})"
-            )
+            warnings.append(_l("Jenis kelamin pada NIK (%(nik)s) berbeda dengan NIP (%(nip)s)",
+                               nik=_GENDER_NAMES[nik.gender], nip=_GENDER_NAMES[nip.gender]))
     if birth_date is not None:
         warnings.extend(_birth_date_warnings(birth_date, nip, nik))
     if gender is not None and gender.strip():
@@ -220,17 +217,20 @@ def make_nik(region: str, birth_date: date, gender: Gender, sequence: int) -> st
 def _digits(value: object, length: int, label: str) -> str:
     """Normalise the input and require exactly `length` ASCII digits."""
     if value is None:
-        raise IdentityError(f"{label} wajib diisi")
+        raise IdentityError(_l("%(label)s wajib diisi", label=label))
     if not isinstance(value, str):
-        raise IdentityError(f"{label} harus berupa teks (terbaca {type(value).__name__})")
+        raise IdentityError(_l("%(label)s harus berupa teks (terbaca %(type)s)", label=label,
+                               type=type(value).__name__))
     number = normalize_number(value)
     if not number:
-        raise IdentityError(f"{label} wajib diisi")
+        raise IdentityError(_l("%(label)s wajib diisi", label=label))
     bad = next((char for char in number if not (char.isascii() and char.isdigit())), None)
     if bad is not None:
-        raise IdentityError(f"{label} hanya boleh berisi angka (ditemukan karakter {bad!r})")
+        raise IdentityError(_l("%(label)s hanya boleh berisi angka (ditemukan karakter %(char)s)", label=label,
+                               char=repr(bad)))
     if len(number) != length:
-        raise IdentityError(f"{label} harus {length} digit angka (terbaca {len(number)} digit)")
+        raise IdentityError(_l("%(label)s harus %(length)s digit angka (terbaca %(count)s digit)", label=label,
+                               length=length, count=len(number)))
     return number
 
 
@@ -250,42 +250,42 @@ def _birth_date(year: int, month: int, day: int, today: date, label: str, shown:
     try:
         born = date(year, month, day)
     except ValueError:
-        raise IdentityError(f"Tanggal lahir pada {label} tidak valid ({shown})") from None
+        raise IdentityError(_l("Tanggal lahir pada %(label)s tidak valid (%(shown)s)", label=label,
+                               shown=shown)) from None
     if born.year < MIN_BIRTH_YEAR:
-        raise IdentityError(f"Tahun lahir pada {label} tidak boleh sebelum {MIN_BIRTH_YEAR} ({born.year})")
+        raise IdentityError(_l("Tahun lahir pada %(label)s tidak boleh sebelum %(min)s (%(year)s)", label=label,
+                               min=MIN_BIRTH_YEAR, year=born.year))
     if born > today:
-        raise IdentityError(f"Tanggal lahir pada {label} ({_long(born)}) tidak boleh di masa depan")
+        raise IdentityError(_l("Tanggal lahir pada %(label)s (%(date)s) tidak boleh di masa depan", label=label,
+                               date=_long(born)))
     return born
 
 
 def _check_appointment_year(year: int, born: date, today: date, what: str) -> None:
     """Require an appointment at working age and not beyond next year."""
     if year < born.year + MIN_APPOINTMENT_AGE:
-        raise IdentityError(
-            f"{what} ({year}) terlalu awal: usia saat pengangkatan minimal "
-            f"{MIN_APPOINTMENT_AGE} tahun (lahir {born.year})"
-        )
+        raise IdentityError(_l("%(what)s (%(year)s) terlalu awal: usia saat pengangkatan minimal %(age)s tahun "
+                               "(lahir %(born)s)", what=what, year=year, age=MIN_APPOINTMENT_AGE, born=born.year))
     if year > born.year + MAX_APPOINTMENT_AGE:
-        raise IdentityError(
-            f"{what} ({year}) terlalu jauh: usia saat pengangkatan maksimal "
-            f"{MAX_APPOINTMENT_AGE} tahun (lahir {born.year})"
-        )
+        raise IdentityError(_l("%(what)s (%(year)s) terlalu jauh: usia saat pengangkatan maksimal %(age)s tahun "
+                               "(lahir %(born)s)", what=what, year=year, age=MAX_APPOINTMENT_AGE, born=born.year))
     if year > today.year + 1:
-        raise IdentityError(f"{what} ({year}) tidak boleh melewati tahun {today.year + 1}")
+        raise IdentityError(_l("%(what)s (%(year)s) tidak boleh melewati tahun %(limit)s", what=what, year=year,
+                               limit=today.year + 1))
 
 
 def _nip_gender(digit: str) -> Gender:
     """Map the NIP gender digit to L/P."""
     gender = _GENDER_BY_DIGIT.get(digit)
     if gender is None:
-        raise IdentityError(f"Digit jenis kelamin pada NIP harus 1 atau 2 (terbaca {digit})")
+        raise IdentityError(_l("Digit jenis kelamin pada NIP harus 1 atau 2 (terbaca %(digit)s)", digit=digit))
     return gender
 
 
 def _sequence(digits: str, label: str) -> str:
     """Reject the all-zero sequence number, which is never issued."""
     if int(digits) == 0:
-        raise IdentityError(f"Nomor urut pada {label} tidak boleh {digits}")
+        raise IdentityError(_l("Nomor urut pada %(label)s tidak boleh %(digits)s", label=label, digits=digits))
     return digits
 
 
@@ -299,13 +299,11 @@ def _birth_date_warnings(given: date, nip: ParsedNip | None, nik: ParsedNik | No
     """Compare an entered birth date with the NIP (full date) and the NIK (no century)."""
     warnings = []
     if nip is not None and _ymd(given) != _ymd(nip.birth_date):
-        warnings.append(
-            f"Tanggal lahir yang diisi ({_long(given)}) berbeda dengan NIP ({_long(nip.birth_date)})"
-        )
+        warnings.append(_l("Tanggal lahir yang diisi (%(given)s) berbeda dengan NIP (%(nip)s)",
+                           given=_long(given), nip=_long(nip.birth_date)))
     if nik is not None and not _same_short_date(given, nik.birth_date):
-        warnings.append(
-            f"Tanggal lahir yang diisi ({_long(given)}) berbeda dengan NIK ({_short(nik.birth_date)})"
-        )
+        warnings.append(_l("Tanggal lahir yang diisi (%(given)s) berbeda dengan NIK (%(nik)s)",
+                           given=_long(given), nik=_short(nik.birth_date)))
     return warnings
 
 
@@ -313,14 +311,12 @@ def _gender_warnings(given: str, nip: ParsedNip | None, nik: ParsedNik | None) -
     """Compare an entered gender with the NIP and the NIK."""
     code = _GENDER_ALIASES.get(given.strip().upper())
     if code is None:
-        return [f"Jenis kelamin yang diisi tidak dikenali ({given!r}); gunakan L atau P"]
+        return [_l("Jenis kelamin yang diisi tidak dikenali (%(given)s); gunakan L atau P", given=repr(given))]
     warnings = []
     for label, parsed in (("NIP", nip), ("NIK", nik)):
         if parsed is not None and parsed.gender != code:
-            warnings.append(
-                f"Jenis kelamin yang diisi ({_GENDER_NAMES[code]}) "
-                f"berbeda dengan {label} ({_GENDER_NAMES[parsed.gender]})"
-            )
+            warnings.append(_l("Jenis kelamin yang diisi (%(given)s) berbeda dengan %(label)s (%(parsed)s)",
+                               given=_GENDER_NAMES[code], label=label, parsed=_GENDER_NAMES[parsed.gender]))
     return warnings
 
 

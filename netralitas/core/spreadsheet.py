@@ -18,6 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from netralitas.core.messages import lazy_message as _l
+
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
 HEADER_SCAN_CHARS = 64 * 1024
@@ -42,7 +44,7 @@ RawRows = Generator[tuple[int, Sequence[Any]], None, None]
 
 
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a spreadsheet; str() is an Indonesian message for the admin."""
+    """The file cannot be read as a spreadsheet; str() is a message for the admin in their language (lazy)."""
 
 
 @dataclass
@@ -63,20 +65,21 @@ def read_sheet(content: bytes, filename: str, *, known_columns: Sequence[str], r
                max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Sheet:
     """Parse CSV or XLSX bytes; the header is searched in the first rows; row numbers are those the spreadsheet shows."""
     if not content:
-        raise SpreadsheetError("Berkas kosong.")
+        raise SpreadsheetError(_l("Berkas kosong."))
     if max_bytes is not None and len(content) > max_bytes:
-        raise SpreadsheetError(f"Berkas terlalu besar: maksimal {_megabytes(max_bytes)} MB. "
-                               "Pecah menjadi beberapa berkas lalu impor satu per satu.")
+        raise SpreadsheetError(_l("Berkas terlalu besar: maksimal %(mb)s MB. Pecah menjadi beberapa berkas lalu "
+                                  "impor satu per satu.", mb=_megabytes(max_bytes)))
     extension = PurePath(filename or "").suffix.lower()
     if extension == ".csv":
         raw_rows = _csv_rows(content, known_columns)
     elif extension == ".xlsx":
         raw_rows = _xlsx_rows(content)
     elif extension == ".xls":
-        raise SpreadsheetError("Format .xls (Excel 97-2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV UTF-8.")
+        raise SpreadsheetError(_l("Format .xls (Excel 97-2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV "
+                                  "UTF-8."))
     else:
-        raise SpreadsheetError(f"Jenis berkas tidak didukung ({extension or 'tanpa ekstensi'}). "
-                               "Unggah berkas .csv atau .xlsx.")
+        raise SpreadsheetError(_l("Jenis berkas tidak didukung (%(extension)s). Unggah berkas .csv atau .xlsx.",
+                                  extension=extension or _l("tanpa ekstensi")))
     return _build_sheet(raw_rows, known_columns, required_columns, max_rows)
 
 
@@ -96,7 +99,7 @@ def _collect_rows(raw_rows: RawRows, known_columns: Sequence[str],
                   required_columns: Sequence[str], max_rows: int) -> Sheet:
     first_rows = list(itertools.islice(raw_rows, HEADER_SCAN_ROWS))
     if not first_rows:
-        raise SpreadsheetError("Berkas kosong: tidak ada baris judul kolom maupun data.")
+        raise SpreadsheetError(_l("Berkas kosong: tidak ada baris judul kolom maupun data."))
     position = _header_position(first_rows, known_columns, required_columns)
     header = [normalize_header(cell) for cell in first_rows[position][1]]
     _check_header(header, known_columns, required_columns)
@@ -106,11 +109,11 @@ def _collect_rows(raw_rows: RawRows, known_columns: Sequence[str],
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
             continue  # blank rows between or after the data are not records
         if len(rows) >= max_rows:
-            raise SpreadsheetError(f"Berkas berisi lebih dari {max_rows:,} baris data".replace(",", ".")
-                                   + "; pecah menjadi beberapa berkas.")
+            raise SpreadsheetError(_l("Berkas berisi lebih dari %(rows)s baris data; pecah menjadi beberapa berkas.",
+                                      rows=f"{max_rows:,}".replace(",", ".")))
         rows.append((number, {name: cells[i] if i < len(cells) else None for name, i in positions.items()}))
     if not rows:
-        raise SpreadsheetError("Berkas hanya berisi baris judul kolom, tanpa baris data.")
+        raise SpreadsheetError(_l("Berkas hanya berisi baris judul kolom, tanpa baris data."))
     ignored = [name for name in header if name and name not in known_columns]
     return Sheet(columns=list(positions), rows=rows, ignored_columns=ignored)
 
@@ -128,26 +131,28 @@ def _header_position(first_rows: list[tuple[int, Sequence[Any]]], known_columns:
 def _check_header(header: list[str], known_columns: Sequence[str], required_columns: Sequence[str]) -> None:
     duplicates = sorted({name for name in header if name and header.count(name) > 1 and name in known_columns})
     if duplicates:
-        raise SpreadsheetError(f"Kolom {', '.join(duplicates)} muncul lebih dari sekali di baris judul.")
+        raise SpreadsheetError(_l("Kolom %(columns)s muncul lebih dari sekali di baris judul.",
+                                  columns=", ".join(duplicates)))
     missing = [name for name in required_columns if name not in header]
     if missing:
-        raise SpreadsheetError(
-            f"Kolom wajib tidak ditemukan: {', '.join(missing)}. Salah satu dari {HEADER_SCAN_ROWS} baris pertama "
-            f"harus berisi judul kolom ({', '.join(known_columns)}); unduh templat untuk contoh.")
+        raise SpreadsheetError(_l(
+            "Kolom wajib tidak ditemukan: %(missing)s. Salah satu dari %(rows)s baris pertama harus berisi judul kolom "
+            "(%(known)s); unduh templat untuk contoh.", missing=", ".join(missing), rows=HEADER_SCAN_ROWS,
+            known=", ".join(known_columns)))
 
 
 def _csv_rows(content: bytes, known_columns: Sequence[str]) -> RawRows:
     if content.startswith(b"PK\x03\x04"):
-        raise SpreadsheetError("Berkas ini berkas Excel (.xlsx), bukan CSV; ganti ekstensinya menjadi .xlsx.")
+        raise SpreadsheetError(_l("Berkas ini berkas Excel (.xlsx), bukan CSV; ganti ekstensinya menjadi .xlsx."))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = content[:exc.start].count(b"\n") + 1
-        raise SpreadsheetError(
-            f"Berkas bukan teks UTF-8 (karakter tidak dikenal di baris {line}). Di Excel pilih "
-            "Simpan Sebagai → 'CSV UTF-8 (dipisahkan koma)' lalu unggah lagi.") from None
+        raise SpreadsheetError(_l(
+            "Berkas bukan teks UTF-8 (karakter tidak dikenal di baris %(line)s). Di Excel pilih Simpan Sebagai → "
+            "'CSV UTF-8 (dipisahkan koma)' lalu unggah lagi.", line=line)) from None
     if "\x00" in text:
-        raise SpreadsheetError("Berkas berisi data biner, bukan teks CSV.")
+        raise SpreadsheetError(_l("Berkas berisi data biner, bukan teks CSV."))
     delimiter = _guess_delimiter(text, known_columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _numbered_csv(reader)
@@ -161,8 +166,8 @@ def _numbered_csv(reader: Iterator[list[str]]) -> RawRows:
             number += 1
             yield number, cells
     except csv.Error:
-        raise SpreadsheetError(f"CSV rusak di baris {number + 1}: ada sel yang terlalu panjang "
-                               "atau tanda kutip yang tidak ditutup.") from None
+        raise SpreadsheetError(_l("CSV rusak di baris %(line)s: ada sel yang terlalu panjang atau tanda kutip yang "
+                                  "tidak ditutup.", line=number + 1)) from None
 
 
 def _guess_delimiter(text: str, known_columns: Sequence[str]) -> str:
@@ -190,9 +195,10 @@ def _xlsx_rows(content: bytes) -> RawRows:
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores; not the admin's concern
             workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for broken files
-        raise SpreadsheetError(f"Berkas .xlsx rusak atau tidak bisa dibaca ({exc.__class__.__name__}).") from None
+        raise SpreadsheetError(_l("Berkas .xlsx rusak atau tidak bisa dibaca (%(error)s).",
+                                  error=exc.__class__.__name__)) from None
     if not workbook.worksheets:
-        raise SpreadsheetError("Berkas .xlsx tidak berisi lembar kerja.")
+        raise SpreadsheetError(_l("Berkas .xlsx tidak berisi lembar kerja."))
     return _xlsx_numbered(workbook)
 
 
@@ -212,7 +218,7 @@ def _xlsx_numbered(workbook) -> RawRows:
     except SpreadsheetError:
         raise
     except Exception as exc:  # a corrupt sheet surfaces only while streaming it
-        raise SpreadsheetError(f"Isi berkas .xlsx rusak ({exc.__class__.__name__}).") from None
+        raise SpreadsheetError(_l("Isi berkas .xlsx rusak (%(error)s).", error=exc.__class__.__name__)) from None
     finally:
         workbook.close()
 
@@ -230,17 +236,17 @@ def _check_zip(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise SpreadsheetError("Berkas bukan berkas Excel .xlsx yang sah (bukan arsip zip). Bila isinya CSV, "
-                               "ganti ekstensinya menjadi .csv.") from None
+        raise SpreadsheetError(_l("Berkas bukan berkas Excel .xlsx yang sah (bukan arsip zip). Bila isinya CSV, "
+                                  "ganti ekstensinya menjadi .csv.")) from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise SpreadsheetError("Berkas .xlsx berisi terlalu banyak bagian; ini bukan lembar kerja biasa.")
+        raise SpreadsheetError(_l("Berkas .xlsx berisi terlalu banyak bagian; ini bukan lembar kerja biasa."))
     total = sum(member.file_size for member in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise SpreadsheetError(f"Isi berkas .xlsx terlalu besar setelah dibuka (lebih dari "
-                               f"{_megabytes(MAX_UNCOMPRESSED_BYTES)} MB).")
+        raise SpreadsheetError(_l("Isi berkas .xlsx terlalu besar setelah dibuka (lebih dari %(mb)s MB).",
+                                  mb=_megabytes(MAX_UNCOMPRESSED_BYTES)))
     for member in members:
         if member.file_size > RATIO_CHECK_FLOOR and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
-            raise SpreadsheetError("Berkas .xlsx mencurigakan (rasio kompresi tidak wajar); impor ditolak.")
+            raise SpreadsheetError(_l("Berkas .xlsx mencurigakan (rasio kompresi tidak wajar); impor ditolak."))
 
 
 def safe_cell(value: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
+from netralitas.core.messages import lazy_message as _l
 from netralitas.events.models import DeclarationText, ElectionKind, Event, EventStatus
 from netralitas.events.rules import required_clause
 from netralitas.events.texts import DEFAULT_TEXT, TextContent
@@ -88,7 +89,7 @@ def set_status(actor: Staff | str | None, event: Event, status: EventStatus) -> 
     if status == event.status:
         return
     if status == EventStatus.DRAFT and signature_count(event) > 0:
-        raise EventError("Acara yang sudah ditandatangani tidak dapat dikembalikan ke draf.")
+        raise EventError(_l("Acara yang sudah ditandatangani tidak dapat dikembalikan ke draf."))
     if status == EventStatus.OPEN:
         _require_signing_key()
     previous = event.status
@@ -103,8 +104,8 @@ def _require_signing_key() -> None:
     from netralitas.certificates.services import has_usable_signing_key
 
     if not has_usable_signing_key():
-        raise EventError("Acara belum dapat dibuka: kunci tanda tangan sertifikat tidak ada atau tidak terbaca. "
-                         "Minta pengelola server menjalankan `flask keys generate`, lalu coba lagi.")
+        raise EventError(_l("Acara belum dapat dibuka: kunci tanda tangan sertifikat tidak ada atau tidak terbaca. "
+                            "Minta pengelola server menjalankan `flask keys generate`, lalu coba lagi."))
 
 
 def save_text(actor: Staff | str | None, event: Event, text: TextContent) -> DeclarationText:
@@ -177,19 +178,19 @@ def text_content(row: DeclarationText) -> TextContent:
 
 def _check_text(text: TextContent) -> None:
     if not text.title.strip():
-        raise EventError("Judul deklarasi wajib diisi.")
+        raise EventError(_l("Judul deklarasi wajib diisi."))
     if not text.points or any(not p.strip() for p in text.points):
-        raise EventError("Deklarasi harus memiliki minimal satu butir, dan tidak ada butir kosong.")
+        raise EventError(_l("Deklarasi harus memiliki minimal satu butir, dan tidak ada butir kosong."))
 
 
 def _check_event_fields(slug: str, opens_dt: datetime, closes_dt: datetime, event_id: int | None) -> None:
     if not SLUG_PATTERN.match(slug or ""):
-        raise EventError("Alamat singkat hanya huruf kecil, angka dan tanda minus (contoh: pilkada-2024).")
+        raise EventError(_l("Alamat singkat hanya huruf kecil, angka dan tanda minus (contoh: pilkada-2024)."))
     clash = db.session.scalar(sa.select(Event.id).where(Event.slug == slug, Event.id != (event_id or 0)))
     if clash is not None:
-        raise EventError(f"Alamat singkat {slug} sudah dipakai acara lain.")
+        raise EventError(_l("Alamat singkat %(slug)s sudah dipakai acara lain.", slug=slug))
     if closes_dt <= opens_dt:
-        raise EventError("Waktu tutup harus setelah waktu buka.")
+        raise EventError(_l("Waktu tutup harus setelah waktu buka."))
 
 
 def _categories_csv(categories: list[Category] | None) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from netralitas.core import identity
+from netralitas.core.messages import lazy_message as _l
 from netralitas.masterdata.models import AgencyKind, Category, Gender
 
 NAME_MAX = 200
@@ -38,6 +39,7 @@ class Cleaned:
     warnings: list[str] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
+        """Record a problem with one field; message is a lazy string, said in the reader's language."""
         self.errors.append((column, message))
 
     @property
@@ -66,7 +68,7 @@ def parse_date(value: Any) -> date:
             return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"Tanggal '{raw}' tidak dikenali; gunakan YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY")
+    raise ValueError(_l("Tanggal '%(raw)s' tidak dikenali; gunakan YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY", raw=raw))
 
 
 def normalize_code(value: Any) -> str:
@@ -79,19 +81,19 @@ def clean_agency(raw: dict[str, Any]) -> Cleaned:
     result = Cleaned()
     code = normalize_code(raw.get("kode"))
     if not code:
-        result.error("kode", "Kode wajib diisi")
+        result.error("kode", _l("Kode wajib diisi"))
     elif not CODE_PATTERN.match(code):
-        result.error("kode", "Kode hanya huruf, angka, titik, garis miring atau strip (maks. 40)")
+        result.error("kode", _l("Kode hanya huruf, angka, titik, garis miring atau strip (maks. 40)"))
     name = text(raw.get("nama"))
     if not name:
-        result.error("nama", "Nama wajib diisi")
+        result.error("nama", _l("Nama wajib diisi"))
     elif len(name) > NAME_MAX:
-        result.error("nama", f"Nama terlalu panjang (maks. {NAME_MAX} karakter)")
+        result.error("nama", _l("Nama terlalu panjang (maks. %(max)s karakter)", max=NAME_MAX))
     elif any(ord(ch) < 32 for ch in name):  # as for employees: XLSX exports cannot hold them, PDFs cannot print them
-        result.error("nama", "Nama berisi karakter kontrol")
+        result.error("nama", _l("Nama berisi karakter kontrol"))
     parent_code = normalize_code(raw.get("kode_induk")) or None
     if parent_code and parent_code == code:
-        result.error("kode_induk", "Kode induk tidak boleh sama dengan kode sendiri")
+        result.error("kode_induk", _l("Kode induk tidak boleh sama dengan kode sendiri"))
     kind_text = " ".join(text(raw.get("jenis")).split())
     # "-" is how many exports write an empty cell.
     kind = agency_kind_of(kind_text) if kind_key(kind_text) else AgencyKind.LAINNYA
@@ -135,15 +137,15 @@ def clean_employee(raw: dict[str, Any], *, today: date | None = None) -> Cleaned
     values["category"] = _clean_category(raw.get("kategori"), result)
     values["agency_code"] = normalize_code(raw.get("kode_unit"))
     if not values["agency_code"]:
-        result.error("kode_unit", "Kode unit wajib diisi")
+        result.error("kode_unit", _l("Kode unit wajib diisi"))
     given_birth = _clean_optional(raw.get("tanggal_lahir"), parse_date, "tanggal_lahir", result)
     given_gender = _clean_gender(raw.get("jenis_kelamin"), result)
     nip = _clean_identity(raw.get("nip"), "nip", values["category"], result, today)
     nik = _clean_identity(raw.get("nik"), "nik", values["category"], result, today)
     if values["category"] in NIP_CATEGORIES and nip is None and not _has_error(result, "nip"):
-        result.error("nip", f"NIP wajib diisi untuk kategori {values['category'].value}")
+        result.error("nip", _l("NIP wajib diisi untuk kategori %(category)s", category=values["category"].value))
     if nip is None and nik is None and not _has_error(result, "nip", "nik"):
-        result.error("nik", "NIK wajib diisi bila tidak ada NIP")
+        result.error("nik", _l("NIK wajib diisi bila tidak ada NIP"))
     derived_birth, derived_gender = identity.derive_birth_date_and_gender(nip, nik)
     result.warnings.extend(identity.identity_warnings(nip=nip, nik=nik, birth_date=given_birth, gender=given_gender))
     values["nip"] = nip.number if nip else None
@@ -151,8 +153,8 @@ def clean_employee(raw: dict[str, Any], *, today: date | None = None) -> Cleaned
     values["birth_date"] = given_birth or derived_birth
     values["gender"] = Gender(given_gender or derived_gender) if (given_gender or derived_gender) else None
     values["position"] = _clean_short_text(raw.get("jabatan"), "jabatan", result) or None
-    values["phone"] = _clean_pattern(raw.get("no_hp"), PHONE_PATTERN, "no_hp", "Nomor HP tidak valid", result)
-    values["email"] = _clean_pattern(raw.get("email"), EMAIL_PATTERN, "email", "Format email tidak valid", result)
+    values["phone"] = _clean_pattern(raw.get("no_hp"), PHONE_PATTERN, "no_hp", _l("Nomor HP tidak valid"), result)
+    values["email"] = _clean_pattern(raw.get("email"), EMAIL_PATTERN, "email", _l("Format email tidak valid"), result)
     if values["email"]:
         values["email"] = values["email"].lower()
     return result
@@ -165,11 +167,11 @@ def _has_error(result: Cleaned, *columns: str) -> bool:
 def _clean_name(value: Any, result: Cleaned) -> str:
     name = " ".join(text(value).split())
     if not name:
-        result.error("nama", "Nama wajib diisi")
+        result.error("nama", _l("Nama wajib diisi"))
     elif len(name) > NAME_MAX:
-        result.error("nama", f"Nama terlalu panjang (maks. {NAME_MAX} karakter)")
+        result.error("nama", _l("Nama terlalu panjang (maks. %(max)s karakter)", max=NAME_MAX))
     elif any(ord(ch) < 32 for ch in name):
-        result.error("nama", "Nama berisi karakter kontrol")
+        result.error("nama", _l("Nama berisi karakter kontrol"))
     return name[:NAME_MAX]
 
 
@@ -181,9 +183,10 @@ def _clean_category(value: Any, result: Cleaned) -> Category | None:
         return Category(raw)
     except ValueError:
         if raw:
-            result.error("kategori", f"Kategori '{text(value)}' tidak dikenal; pilih PNS, PPPK, KONTRAK, UPAHAN, BLUD atau BUMD")
+            result.error("kategori", _l("Kategori '%(value)s' tidak dikenal; pilih PNS, PPPK, KONTRAK, UPAHAN, BLUD "
+                                        "atau BUMD", value=text(value)))
         else:
-            result.error("kategori", "Kategori wajib diisi")
+            result.error("kategori", _l("Kategori wajib diisi"))
         return None
 
 
@@ -192,7 +195,7 @@ def _clean_gender(value: Any, result: Cleaned) -> str | None:
     if not raw:
         return None
     if raw not in GENDER_ALIASES:
-        result.error("jenis_kelamin", "Jenis kelamin harus L atau P")
+        result.error("jenis_kelamin", _l("Jenis kelamin harus L atau P"))
         return None
     return GENDER_ALIASES[raw].value
 
@@ -201,8 +204,8 @@ def _clean_identity(value: Any, column: str, category: Category | None, result: 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = intact_number_digits(value)
         if value is None:
-            result.error(column, f"{column.upper()} tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
-                                 "format kolom sebagai Teks lalu isi ulang")
+            result.error(column, _l("%(column)s tersimpan sebagai angka di Excel sehingga digit terakhir hilang; "
+                                    "format kolom sebagai Teks lalu isi ulang", column=column.upper()))
             return None
     raw = text(value)
     if not raw:
@@ -247,7 +250,7 @@ def _clean_optional(value: Any, parser, column: str, result: Cleaned):
 def _clean_short_text(value: Any, column: str, result: Cleaned) -> str:
     cleaned = " ".join(text(value).split())
     if len(cleaned) > NAME_MAX:
-        result.error(column, f"Teks terlalu panjang (maks. {NAME_MAX} karakter)")
+        result.error(column, _l("Teks terlalu panjang (maks. %(max)s karakter)", max=NAME_MAX))
     return cleaned[:NAME_MAX]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
+from netralitas.core.messages import lazy_message as _l
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind, Employee
 from netralitas.masterdata.rules import Cleaned
@@ -20,7 +21,7 @@ EMPLOYEE_FIELDS = ("name", "name_search", "category", "nip", "nik", "birth_date"
 
 
 class MasterDataError(ValueError):
-    """A master-data change that breaks a rule; str() is an Indonesian message."""
+    """A master-data change that breaks a rule; str() is the message in the reader's language (a lazy string)."""
 
 
 class IdentityTakenError(MasterDataError):
@@ -32,7 +33,7 @@ class IdentityTakenError(MasterDataError):
 
 
 #: Said when the holder of a NIP/NIK is outside the actor's scope: naming them would turn any number into a name.
-OUT_OF_SCOPE_CLASH_MESSAGE = "NIP/NIK ini sudah terdaftar di unit lain, hubungi BKPSDM."
+OUT_OF_SCOPE_CLASH_MESSAGE = _l("NIP/NIK ini sudah terdaftar di unit lain, hubungi BKPSDM.")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class IdentityClash:
         """Helpful (names the holder) inside the actor's scope, generic outside it."""
         if not self.is_in_scope:
             return OUT_OF_SCOPE_CLASH_MESSAGE
-        return f"{self.column.upper()} {self.number} sudah dipakai oleh {self.holder_name}."
+        return _l("%(column)s %(number)s sudah dipakai oleh %(name)s.", column=self.column.upper(), number=self.number,
+                  name=self.holder_name)
 
 
 def agency_path(agency_id: int, parent: Agency | None) -> str:
@@ -93,7 +95,7 @@ def create_agency(actor: Staff | str | None, *, code: str, name: str, kind: Agen
                   parent: Agency | None) -> Agency:
     """Add an agency under parent (None for a new root)."""
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == code)) is not None:
-        raise MasterDataError(f"Kode {code} sudah dipakai.")
+        raise MasterDataError(_l("Kode %(code)s sudah dipakai.", code=code))
     agency = Agency(code=code, name=name, kind=kind, parent=parent, path="", depth=parent.depth + 1 if parent else 0)
     db.session.add(agency)
     db.session.flush()
@@ -108,7 +110,7 @@ def update_agency(actor: Staff | str | None, agency: Agency, *, code: str, name:
     """Edit an agency; a new parent moves its whole subtree."""
     clash = db.session.scalar(sa.select(Agency.id).where(Agency.code == code, Agency.id != agency.id))
     if clash is not None:
-        raise MasterDataError(f"Kode {code} sudah dipakai.")
+        raise MasterDataError(_l("Kode %(code)s sudah dipakai.", code=code))
     before = _agency_snapshot(agency)
     agency.code, agency.name, agency.kind = code, name, kind
     if (parent.id if parent else None) != agency.parent_id:
@@ -123,7 +125,7 @@ def update_agency(actor: Staff | str | None, agency: Agency, *, code: str, name:
 def move_subtree(agency: Agency, new_parent: Agency | None) -> None:
     """Re-hang agency (and everything below it) under new_parent, rewriting their paths."""
     if new_parent is not None and new_parent.path.startswith(agency.path):
-        raise MasterDataError("Perangkat daerah tidak bisa dipindah ke bawah dirinya sendiri.")
+        raise MasterDataError(_l("Perangkat daerah tidak bisa dipindah ke bawah dirinya sendiri."))
     old_path = agency.path
     new_path = agency_path(agency.id, new_parent)
     depth_shift = (new_parent.depth + 1 if new_parent else 0) - agency.depth

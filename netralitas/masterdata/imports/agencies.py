@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from netralitas.core.messages import lazy_message as _l
 from netralitas.core.spreadsheet import Sheet
 from netralitas.extensions import db
 from netralitas.masterdata.imports.plan import ImportPlan, flag_duplicates
@@ -76,7 +77,7 @@ def plan_agencies(sheet: Sheet) -> AgencyPlan:
         if cleaned.values["code"]:
             rows_by_code[cleaned.values["code"]].append(number)
         checked.append((number, cleaned.values))
-    flag_duplicates(plan, rows_by_code, "kode", "Kode")
+    flag_duplicates(plan, rows_by_code, "kode", _l("Kode"))
     in_file = {values["code"]: (number, _proposed(plan, number, values, sheet.columns))
                for number, values in checked if values["code"] and len(rows_by_code[values["code"]]) == 1}
     _flag_unknown_parents(plan, in_file, rows_by_code)
@@ -95,8 +96,12 @@ def _proposed(plan: AgencyPlan, number: int, values: dict[str, Any], columns: li
     kind = values["kind"] if "jenis" in columns or current is None else current.kind
     if kind is None:  # a jenis no synonym names: never a reason to refuse the row (or its children)
         kind = current.kind if current else AgencyKind.LAINNYA
-        outcome = f"jenis tersimpan ({kind.value}) tidak diubah" if current else f"dicatat sebagai {kind.value}"
-        plan.warn(number, f"Jenis '{values['kind_text']}' tidak dikenal; {outcome}")
+        if current:
+            plan.warn(number, _l("Jenis '%(text)s' tidak dikenal; jenis tersimpan (%(kind)s) tidak diubah",
+                                 text=values["kind_text"], kind=kind.value))
+        else:
+            plan.warn(number, _l("Jenis '%(text)s' tidak dikenal; dicatat sebagai %(kind)s", text=values["kind_text"],
+                                 kind=kind.value))
     parent = values["parent_code"] if "kode_induk" in columns or current is None else current.parent_code
     return Node(current.id if current else None, values["code"], values["name"], kind, parent)
 
@@ -107,9 +112,11 @@ def _flag_unknown_parents(plan: AgencyPlan, in_file: dict[str, tuple[int, Node]]
         if parent is None or parent in in_file or parent in plan.stored:
             continue
         if parent in rows_by_code:
-            plan.error(number, "kode_induk", f"Kode induk {parent} ganda dalam berkas, jadi induknya tidak jelas")
+            plan.error(number, "kode_induk", _l("Kode induk %(parent)s ganda dalam berkas, jadi induknya tidak jelas",
+                                                parent=parent))
         else:
-            plan.error(number, "kode_induk", f"Kode induk {parent} tidak ditemukan di berkas maupun di data yang ada")
+            plan.error(number, "kode_induk", _l("Kode induk %(parent)s tidak ditemukan di berkas maupun di data yang "
+                                                "ada", parent=parent))
 
 
 class _Tree:
@@ -135,8 +142,9 @@ class _Tree:
             parent = node.parent_code
             if (self.is_good(code) and parent in self.in_file and not self.is_good(parent)
                     and parent not in self.plan.stored):
-                self.plan.error(number, "kode_induk", f"Induk {parent} (baris {self.in_file[parent][0]}) bermasalah, "
-                                                      "jadi baris ini ikut dilewati")
+                self.plan.error(number, "kode_induk", _l("Induk %(parent)s (baris %(row)s) bermasalah, jadi baris "
+                                                         "ini ikut dilewati", parent=parent,
+                                                         row=self.in_file[parent][0]))
                 flagged = True
         return flagged
 
@@ -162,7 +170,8 @@ class _Tree:
         flagged = False
         for code in loop:
             if self.is_good(code):
-                self.plan.error(self.in_file[code][0], "kode_induk", f"Kode induk membentuk lingkaran: {shown}")
+                self.plan.error(self.in_file[code][0], "kode_induk", _l("Kode induk membentuk lingkaran: %(loop)s",
+                                                                                        loop=shown))
                 flagged = True
         return flagged
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from netralitas.core.messages import lazy_message as _l
 from netralitas.core.spreadsheet import Sheet, SpreadsheetError
 from netralitas.extensions import db
 from netralitas.masterdata.imports.plan import ImportPlan, flag_duplicates, row_list
@@ -77,7 +78,7 @@ def load_registry() -> Registry:
 def plan_employees(sheet: Sheet) -> EmployeePlan:
     """Check every row and work out what importing the valid ones would change."""
     if "nip" not in sheet.columns and "nik" not in sheet.columns:
-        raise SpreadsheetError("Kolom nip atau nik wajib ada di baris judul (minimal salah satu).")
+        raise SpreadsheetError(_l("Kolom nip atau nik wajib ada di baris judul (minimal salah satu)."))
     registry = load_registry()
     plan = EmployeePlan(total_rows=len(sheet.rows))
     rows_by = {"nip": defaultdict(list), "nik": defaultdict(list), "target": defaultdict(list)}
@@ -112,9 +113,10 @@ def _check_row(plan: EmployeePlan, registry: Registry, number: int,
     code = values["agency_code"]
     values["agency_id"] = registry.agency_ids.get(code)
     if code and values["agency_id"] is None:
-        plan.error(number, "kode_unit", f"Kode unit {code} tidak ditemukan; impor perangkat daerahnya terlebih dahulu")
+        plan.error(number, "kode_unit", _l("Kode unit %(code)s tidak ditemukan; impor perangkat daerahnya terlebih "
+                                           "dahulu", code=code))
     elif code in registry.inactive_agencies:
-        plan.warn(number, f"Unit {code} berstatus nonaktif")
+        plan.warn(number, _l("Unit %(code)s berstatus nonaktif", code=code))
     return values, *_match(plan, registry, number, values)
 
 
@@ -125,13 +127,15 @@ def _match(plan: EmployeePlan, registry: Registry, number: int, values: dict[str
     by_nik = registry.by_nik.get(nik) if nik else None
     if by_nip is not None:
         if by_nik is not None and by_nik != by_nip:
-            plan.error(number, "nik", f"NIP {nip} milik {registry.label(by_nip)}, tetapi NIK {nik} "
-                                      f"milik pegawai lain: {registry.label(by_nik)}")
+            plan.error(number, "nik", _l("NIP %(nip)s milik %(owner)s, tetapi NIK %(nik)s milik pegawai lain: "
+                                         "%(other)s", nip=nip, owner=registry.label(by_nip), nik=nik,
+                                         other=registry.label(by_nik)))
         return by_nip, "nip"
     if by_nik is not None:
         stored_nip = registry.employees[by_nik].nip
         if nip and stored_nip:
-            plan.error(number, "nip", f"NIK {nik} terdaftar untuk {registry.label(by_nik)} dengan NIP lain ({stored_nip})")
+            plan.error(number, "nip", _l("NIK %(nik)s terdaftar untuk %(owner)s dengan NIP lain (%(nip)s)", nik=nik,
+                                         owner=registry.label(by_nik), nip=stored_nip))
         return by_nik, "nik"
     return None, ""
 
@@ -144,7 +148,8 @@ def _flag_shared_targets(plan: EmployeePlan, registry: Registry,
             continue
         for row, column in matches:
             others = row_list([other for other, _ in matches if other != row])
-            plan.error(row, column, f"Baris ini dan baris {others} sama-sama menunjuk {registry.label(target)}")
+            plan.error(row, column, _l("Baris ini dan baris %(rows)s sama-sama menunjuk %(employee)s", rows=others,
+                                       employee=registry.label(target)))
 
 
 def _add_change(plan: EmployeePlan, values: dict[str, Any], stored: Any, fields: list[str]) -> None:

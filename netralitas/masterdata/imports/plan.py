@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from netralitas.core.messages import lazy_message as _l
+
 
 class RowError(NamedTuple):
     """A problem that keeps one row out of the import."""
@@ -51,9 +53,11 @@ class ImportPlan:
 
 
 def row_list(rows: list[int]) -> str:
-    """'2, 7 dan 9': row numbers as a message lists them."""
+    """'2, 7 dan 9': row numbers as a message lists them (a lazy string, in the reader's language)."""
     labels = [str(row) for row in sorted(rows)]
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} dan {labels[-1]}"
+    if len(labels) == 1:
+        return labels[0]
+    return _l("%(rows)s dan %(last)s", rows=", ".join(labels[:-1]), last=labels[-1])
 
 
 def flag_duplicates(plan: ImportPlan, rows_by_value: dict[str, list[int]], column: str, label: str) -> None:
@@ -63,4 +67,5 @@ def flag_duplicates(plan: ImportPlan, rows_by_value: dict[str, list[int]], colum
             continue
         for row in rows:
             others = [other for other in rows if other != row]
-            plan.error(row, column, f"{label} {value} juga ada di baris {row_list(others)} dalam berkas ini")
+            plan.error(row, column, _l("%(label)s %(value)s juga ada di baris %(rows)s dalam berkas ini", label=label,
+                                       value=value, rows=row_list(others)))
