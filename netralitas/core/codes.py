@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask_babel import lazy_gettext as _l
+from netralitas.core.messages import lazy_message as _l
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Crockford's extra check symbols: the check value is modulo 37.

@@ -6,8 +6,9 @@ import struct
 import zlib
 from collections.abc import Iterator
 
-from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+
+from netralitas.core.messages import lazy_message as _l
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
