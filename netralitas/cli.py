@@ -56,16 +56,20 @@ audit_group = AppGroup("audit", help="Audit log tools.")
 
 @audit_group.command("verify")
 def audit_verify_command() -> None:
-    """Check the audit hash chain; exit 1 naming the first broken entry."""
-    from netralitas.audit.services import verify_chain
+    """Check the audit hash chain and its daily anchors; exit 1 naming the first broken entry."""
+    from netralitas.audit.services import verify_anchors, verify_chain
 
     report = verify_chain()
-    if report.is_intact:
-        click.echo(f"Audit chain intact: {report.checked} entries verified.")
-        return
-    click.echo(f"Audit chain BROKEN at entry #{report.broken_seq}: {report.reason} "
-               f"({report.checked} entries verified before it).", err=True)
-    sys.exit(1)
+    if not report.is_intact:
+        click.echo(f"Audit chain BROKEN at entry #{report.broken_seq}: {report.reason} "
+                   f"({report.checked} entries verified before it).", err=True)
+        sys.exit(1)
+    anchors = verify_anchors()
+    if not anchors.is_intact:
+        click.echo(f"Audit chain BROKEN at entry #{anchors.broken_seq}: {anchors.reason} "
+                   f"({anchors.checked} anchors verified before it).", err=True)
+        sys.exit(1)
+    click.echo(f"Audit chain intact: {report.checked} entries verified, {anchors.checked} anchors match.")
 
 
 @click.command("seed-demo")

@@ -1,5 +1,5 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
-from netralitas.audit.models import AuditEntry, AuditHead
+from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.auth.models import ApiToken, Role, Staff
 from netralitas.certificates.models import Certificate
 from netralitas.events.models import DeclarationText, Event, Invitation
@@ -7,5 +7,5 @@ from netralitas.masterdata.models import Agency, Category, Employee, PendingImpo
 from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
-__all__ = ["Agency", "ApiToken", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText",
+__all__ = ["Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText",
            "EmailReminder", "Employee", "Event", "Invitation", "PendingImport", "Role", "Signature", "Staff"]

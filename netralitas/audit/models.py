@@ -40,3 +40,16 @@ class AuditHead(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     seq: so.Mapped[int] = so.mapped_column(default=0)
     entry_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+
+class AuditAnchor(db.Model):
+    """The chain's last entry as it was on a day (append-only): a removed tail plus a rewritten head shows here."""
+
+    __tablename__ = "audit_anchors"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Position of the anchored entry; a rewritten chain reuses positions, so this (not the row id) is looked up.
+    seq: so.Mapped[int] = so.mapped_column(index=True)
+    #: That entry's hash when anchored; it covers every entry before it through the chain.
+    entry_hash: so.Mapped[str] = so.mapped_column(sa.String(64))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from netralitas.audit.models import AuditEntry, AuditHead
+from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.core.sql import insert_on_conflict
 from netralitas.db import utcnow
 from netralitas.extensions import db
@@ -157,4 +157,37 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     head_seq, head_hash = (head.seq, head.entry_hash) if head else (0, GENESIS_HASH)
     if head_seq != checked or head_hash != expected_prev:
         return ChainReport(False, checked, checked + 1, f"chain tip says {head_seq} entries, found {checked} (tail removed)")
+    return ChainReport(True, checked)
+
+
+def anchor_chain_head() -> AuditAnchor | None:
+    """Keep the chain's last entry (position and hash) as an anchor; None while the chain is empty. Caller commits.
+
+    The chain alone cannot tell a removed tail from a shorter history once the tip row is rewritten to match;
+    an anchor (and its line in the log, kept elsewhere) remembers how far the chain reached and how it ended.
+    """
+    last = db.session.execute(sa.select(AuditEntry.seq, AuditEntry.entry_hash)
+                              .order_by(AuditEntry.seq.desc()).limit(1)).one_or_none()
+    if last is None:
+        return None
+    anchor = AuditAnchor(seq=last.seq, entry_hash=last.entry_hash)
+    db.session.add(anchor)
+    db.session.flush()
+    return anchor
+
+
+def verify_anchors() -> ChainReport:
+    """Check that every anchored entry still exists with its anchored hash; report the first that does not."""
+    query = (sa.select(AuditAnchor.id, AuditAnchor.created_dt, AuditAnchor.seq, AuditAnchor.entry_hash,
+                       AuditEntry.entry_hash.label("found_hash"))
+             .outerjoin(AuditEntry, AuditEntry.seq == AuditAnchor.seq)
+             .order_by(AuditAnchor.seq, AuditAnchor.id))
+    checked = 0
+    for anchor in db.session.execute(query):
+        day = anchor.created_dt.strftime("%Y-%m-%d %H:%M UTC")
+        if anchor.found_hash is None:
+            return ChainReport(False, checked, anchor.seq, f"anchor of {day} names an entry that is gone (tail removed)")
+        if anchor.found_hash != anchor.entry_hash:
+            return ChainReport(False, checked, anchor.seq, f"hash differs from the anchor of {day} (chain rewritten)")
+        checked += 1
     return ChainReport(True, checked)
