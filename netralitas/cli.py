@@ -28,6 +28,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from netralitas.jobs.cli import jobs_group
+
+    app.cli.add_command(jobs_group)
 
 
 @click.command("create-admin")

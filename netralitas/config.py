@@ -117,6 +117,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
         #: A Redis shared by every app process (empty = none); it holds the rate-limit counters.
         self.REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+        #: The background-job queue: empty = a SQLite file in the instance folder (one machine); redis://… to share
+        #: one queue between several app servers and workers.
+        self.JOBS_URL = os.environ.get("JOBS_URL", "").strip()
         #: memory:// counts per process: with several gunicorn workers each limit multiplies (gunicorn.conf.py warns).
         self.RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
         self.RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(self.RATELIMIT_STORAGE_URI)

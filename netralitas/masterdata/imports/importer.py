@@ -203,11 +203,17 @@ def store_pending_import(staff: Staff, kind: str, filename: str, content: bytes)
     """Keep an upload until its preview is confirmed; also clears uploads older than a day."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
-    db.session.execute(sa.delete(PendingImport).where(PendingImport.created_dt < utcnow() - PENDING_LIFETIME))
+    purge_expired_imports()
     pending = PendingImport(token=secrets.token_urlsafe(32), staff_id=staff.id, kind=kind,
                             filename=clean_filename(filename), content=content)
     db.session.add(pending)
     return pending
+
+
+def purge_expired_imports() -> int:
+    """Delete uploads older than PENDING_LIFETIME (their spreadsheets hold personal data); the caller commits."""
+    result = db.session.execute(sa.delete(PendingImport).where(PendingImport.created_dt < utcnow() - PENDING_LIFETIME))
+    return result.rowcount
 
 
 def get_pending_import(staff: Staff, token: str) -> PendingImport | None:

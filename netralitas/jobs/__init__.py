@@ -1,0 +1,5 @@
+"""Background jobs: work that must not wait for a web request (daily upkeep now; long exports and mailings next).
+
+Its own room because it belongs to no domain: it owns the queue (Huey), the worker process and the schedule, and
+calls the domains' services the way the CLI does.
+"""
