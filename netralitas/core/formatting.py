@@ -10,12 +10,14 @@ from flask import Flask, current_app, g
 from flask_babel import format_date, format_decimal, get_locale
 
 from netralitas.core.numbers import NumberFormat
+from netralitas.core.timezones import zone_label
 
 
 def register_template_filters(app: Flask) -> None:
     """Make the filters available in every template."""
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_moment_zone, "moment_zone")
     app.add_template_filter(format_count, "count")
     app.add_template_filter(format_percent, "percent")
 
@@ -38,6 +40,13 @@ def format_moment(value: datetime | None) -> str:
         ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     month = _month_abbreviations(str(active_locale()))[local.month]
     return f"{local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d}"
+
+
+def format_moment_zone(value: datetime | None) -> str:
+    """format_moment plus the display zone as people write it ('17 Agu 2026 09:14 WITA'); empty for None."""
+    if not value:
+        return ""
+    return f"{format_moment(value)} {zone_label(current_app.config['BABEL_DEFAULT_TIMEZONE'], value)}"
 
 
 def active_locale():

@@ -213,3 +213,11 @@ def test_page_in_english(client, certify):
     assert '<html lang="en">' in page.text and "VALID" in page.text
     assert "This certificate is genuine and still valid." in page.text and "address bar" in page.text
     assert "NOT VALID" in client.get("/v/x").text  # the choice sticks
+
+
+def test_signing_time_names_the_configured_zone(app, client, certify):
+    """The page wrote 'WIB' after every time; a government in Makassar (WITA) must not be told WIB."""
+    certificate = certify()
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Makassar"
+    page = client.get(f"/v/{certificate.token}")
+    assert page.status_code == 200 and "WITA" in page.text and "WIB" not in page.text

@@ -43,3 +43,15 @@ def test_moment_follows_the_configured_display_time_zone():
     evening = datetime(2026, 8, 17, 16, 30, tzinfo=UTC)  # 00:30 WITA the next day
     with app.test_request_context("/"):
         assert format_moment(evening) == format_datetime(evening, "d MMM y HH:mm") == "18 Agu 2026 00:30"
+
+
+def test_pages_name_the_configured_zone_not_always_wib():
+    """A government in Makassar shows WITA: the zone after a time follows DISPLAY_TIMEZONE."""
+    from netralitas.core.formatting import format_moment_zone
+
+    evening = datetime(2026, 8, 17, 16, 30, tzinfo=UTC)
+    for zone, label, text in (("Asia/Makassar", "WITA", "18 Agu 2026 00:30"), ("Asia/Jakarta", "WIB", "17 Agu 2026 23:30")):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "BABEL_DEFAULT_TIMEZONE": zone})
+        with app.test_request_context("/"):
+            assert format_moment_zone(evening) == f"{text} {label}"
+            assert format_moment_zone(None) == ""
