@@ -167,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.events.views import bp as events_bp
     from netralitas.home.views import bp as home_bp
     from netralitas.invitations.views import bp as invitations_bp
+    from netralitas.jobs.views import bp as jobs_bp
     from netralitas.masterdata.imports.views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
     from netralitas.ops.views import bp as ops_bp
@@ -178,7 +179,7 @@ def register_blueprints(app: Flask) -> None:
     blueprints = (
         home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp,
         certificate_admin_bp, certificates_bp, certificate_exports_bp,
-        reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp,
+        reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp, jobs_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

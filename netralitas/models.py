@@ -3,9 +3,10 @@ from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.auth.models import ApiToken, Role, Staff
 from netralitas.certificates.models import Certificate
 from netralitas.events.models import DeclarationText, Event, Invitation
+from netralitas.jobs.models import Job
 from netralitas.masterdata.models import Agency, Category, Employee, PendingImport
 from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
 __all__ = ["Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText",
-           "EmailReminder", "Employee", "Event", "Invitation", "PendingImport", "Role", "Signature", "Staff"]
+           "EmailReminder", "Employee", "Event", "Invitation", "Job", "PendingImport", "Role", "Signature", "Staff"]

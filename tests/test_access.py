@@ -137,12 +137,20 @@ ACCESS: dict[str, Access] = {
     "api.tokens": Access(STAFF),  # own tokens only, every staff role
     "api.token_create": Access(STAFF, post_ok=200),  # an empty name is shown again
     "api.token_revoke": Access(STAFF, ok=404, post_ok=404),  # token id given is nobody's
+    # Background jobs: exporters start a status-list XLSX (scoped like the export itself); everyone sees their own
+    # jobs only (job id given is nobody's: 404); the file and a retry to exporters only.
+    "jobs.start_status_list": Access(CODE_EXPORTERS, "agency", agency_arg="unit", post_ok=302),
+    "jobs.job_list": Access(STAFF),
+    "jobs.job_detail": Access(STAFF, ok=404),
+    "jobs.job_json": Access(STAFF, ok=404),
+    "jobs.job_download": Access(CODE_EXPORTERS, ok=404),
+    "jobs.job_retry": Access(CODE_EXPORTERS, post_ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
 PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv", "slug": "uji-akses",
                     "action": "buka", "code": "x", "certificate_id": 999999,
-                    "kid": "x", "token_id": 999999}
+                    "kid": "x", "token_id": 999999, "job_id": 999999}
 
 
 @dataclass

@@ -6,6 +6,7 @@ import logging
 import click
 from flask.cli import AppGroup
 
+from netralitas.jobs import tasks
 from netralitas.jobs.queue import queue_for
 
 jobs_group = AppGroup("jobs", help="Background jobs: the worker and the queue's state.")
@@ -34,4 +35,4 @@ def status_command() -> None:
         click.echo(f"Scheduled: {queue.huey.scheduled_count()}")
     except Exception as exc:  # Redis down or unreachable: say so instead of a traceback
         raise click.ClickException(f"queue storage not reachable: {exc.__class__.__name__}: {exc}") from exc
-    click.echo("Daily: " + ", ".join(sorted(queue.tasks)))
+    click.echo("Daily: " + ", ".join(sorted(job.name for job in tasks.DAILY)))

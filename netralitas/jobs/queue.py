@@ -72,6 +72,8 @@ def build_queue(app: Flask) -> JobQueue:
         registered[job.name] = huey.task(name=job.name, retries=job.retries, retry_delay=job.retry_delay)(body)
         huey.periodic_task(job.schedule, name=f"{DAILY_PREFIX}{job.name}", retries=job.retries,
                            retry_delay=job.retry_delay)(body)
+    for name, body in tasks.ON_DEMAND.items():
+        registered[name] = huey.task(name=name)(in_app_context(app, body))
     return JobQueue(huey, registered, storage)
 
 

@@ -54,3 +54,14 @@ DAILY = (
     DailyJob("purge_pending_uploads", purge_pending_uploads, crontab(minute="0", hour="19")),
     DailyJob("anchor_audit_chain", anchor_audit_chain, crontab(minute="10", hour="19")),
 )
+
+
+def status_list(job_id: int) -> None:
+    """Build a staff member's status-list XLSX (the job row records progress, the file and any failure)."""
+    from netralitas.jobs.services import build_status_list
+
+    build_status_list(job_id)
+
+
+#: Tasks a staff member starts from a page, by name (= Job.kind). No retries: the job page offers "coba lagi".
+ON_DEMAND: dict[str, Callable[..., Any]] = {"status_list": status_list}

@@ -13,7 +13,7 @@ SpreadsheetML by hand; write-only mode keeps memory flat instead and the file is
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -100,11 +100,26 @@ def status_csv_stream(engine: sa.Engine, query: sa.Select, tz_name: str) -> Iter
             yield csv_chunk((status_cells(row, tz_name, as_text=True) for row in batch), CSV_DELIMITER)
 
 
-def write_status_xlsx(handle: IO[bytes], query: sa.Select, tz_name: str) -> int:
-    """The status list as one XLSX sheet written into handle, rows streamed from the session; the row count."""
+def write_status_xlsx(handle: IO[bytes], query: sa.Select, tz_name: str,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """The status list as one XLSX sheet written into handle, rows streamed from the session; the row count.
+
+    progress, when given, hears the rows written so far every BATCH_SIZE rows (a background job shows it).
+    """
     rows = db.session.execute(query.execution_options(yield_per=BATCH_SIZE))
-    cells = (status_cells(row, tz_name, as_text=False) for row in rows)
+    cells: Iterable[list[Any]] = (status_cells(row, tz_name, as_text=False) for row in rows)
+    if progress is not None:
+        cells = _reporting(cells, progress)
     return write_xlsx_stream(handle, [XlsxSheet("Status pegawai", status_columns(tz_name), cells, STATUS_WIDTHS)])[0]
+
+
+def _reporting(rows: Iterable[list[Any]], progress: Callable[[int], None]) -> Iterator[list[Any]]:
+    """The rows unchanged, telling progress the count so far every BATCH_SIZE rows."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % BATCH_SIZE == 0:
+            progress(count)
 
 
 # --- the completion table ------------------------------------------------------------------------------------------
