@@ -12,6 +12,8 @@ from netralitas.extensions import db
 
 
 class JobStatus(enum.StrEnum):
+    """Where a background job stands; the job page and its JSON show it."""
+
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
