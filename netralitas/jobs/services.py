@@ -12,13 +12,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from werkzeug.utils import secure_filename
 
 from netralitas.audit.services import record
 from netralitas.auth.access import EXPORTERS
 from netralitas.auth.models import Role, Staff
 from netralitas.core.files import create_private_file, make_private
-from netralitas.core.timezones import utc_to_local
 from netralitas.db import utcnow
 from netralitas.events.models import Event
 from netralitas.extensions import db
@@ -114,7 +112,8 @@ def build_status_list(job_id: int) -> None:
         job.status, job.done, job.total = JobStatus.DONE, count, count
         job.finished_dt = utcnow()
         job.expires_dt = job.finished_dt + KEEP_FOR
-        job.file_name = _file_name(staff, event, unit, wanted, tz_name)
+        job.file_name = exports.export_file_name("status", event, staff, unit, "xlsx", tz_name,
+                                                 wanted.status.value if wanted.status else "")
         exports.record_status_export(staff, event, unit, wanted, "xlsx", count)
         db.session.commit()
     except Exception as exc:
@@ -132,13 +131,6 @@ def _reason(exc: Exception) -> str:
     if getattr(exc, "code", None) == 404:
         return "Acara atau unit tidak lagi berada dalam lingkup Anda."
     return f"Gagal membuat berkas ({exc.__class__.__name__})."
-
-
-def _file_name(staff: Staff, event: Event, unit: Agency | None, wanted: StatusFilter, tz_name: str) -> str:
-    """As the synchronous export names it: 'status-<event>-<scope>[-<status>]-<local date>.xlsx'."""
-    today = utc_to_local(utcnow(), tz_name).strftime("%Y%m%d")
-    parts = ["status", event.slug, exports.scope_code(staff, unit), wanted.status.value if wanted.status else "", today]
-    return secure_filename("-".join(part for part in parts if part) + ".xlsx")
 
 
 def _filter_args(job: Job) -> dict[str, str]:

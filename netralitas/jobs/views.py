@@ -8,6 +8,7 @@ from flask_login import current_user
 from netralitas.auth.access import ALL_STAFF, EXPORTERS, roles_required
 from netralitas.core.forms import ConfirmForm
 from netralitas.core.spreadsheet import XLSX_MIMETYPE
+from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.jobs import services
 from netralitas.jobs.models import Job, JobStatus
@@ -21,8 +22,6 @@ bp = Blueprint("jobs", __name__)
 @roles_required(*EXPORTERS)
 def start_status_list(event_id: int):
     """Start building the status list as XLSX in the background (the drill-down's filters apply); show its page."""
-    from netralitas.events.models import Event
-
     event = db.get_or_404(Event, event_id)
     unit = get_unit_in_scope(current_user, request.args.get("unit", 0, type=int))
     job = services.start_status_list(current_user, event, unit, StatusFilter.from_args(request.args))

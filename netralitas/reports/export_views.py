@@ -13,7 +13,6 @@ from typing import IO, TypeVar
 
 from flask import Blueprint, Response, current_app, request, send_file
 from flask_login import current_user
-from werkzeug.utils import secure_filename
 
 from netralitas.auth.access import ALL_STAFF, EXPORTERS, roles_required
 from netralitas.core.spreadsheet import CSV_MIMETYPE, XLSX_MIMETYPE
@@ -101,11 +100,9 @@ def _unit() -> Agency | None:
 
 
 def _file_name(kind: str, event: Event, unit: Agency | None, extension: str, suffix: str = "") -> str:
-    """'<kind>-<event slug>-<unit code or semua>[-suffix]-<local date>.<ext>', ASCII only."""
-    scope = exports.scope_code(current_user, unit)
-    today = utc_to_local(utcnow(), current_app.config["BABEL_DEFAULT_TIMEZONE"]).strftime("%Y%m%d")
-    parts = [kind, event.slug, scope, suffix, today]
-    return secure_filename("-".join(part for part in parts if part) + f".{extension}")
+    """The download's name for the signed-in staff member (exports.export_file_name)."""
+    return exports.export_file_name(kind, event, current_user, unit, extension,
+                                    current_app.config["BABEL_DEFAULT_TIMEZONE"], suffix)
 
 
 def _built_file(write: Callable[[IO[bytes]], T]) -> tuple[IO[bytes], T]:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from werkzeug.utils import secure_filename
 
 from netralitas.audit.services import record
 from netralitas.certificates.models import Certificate
@@ -177,6 +178,14 @@ def write_completion_xlsx(handle: IO[bytes], result: Completion, scope: str, pri
 
 
 # --- audit ---------------------------------------------------------------------------------------------------------
+
+def export_file_name(kind: str, event: Event, staff: Staff, unit: Agency | None, extension: str, tz_name: str,
+                     suffix: str = "") -> str:
+    """'<kind>-<event slug>-<unit code or semua>[-suffix]-<local date>.<ext>', ASCII only."""
+    today = utc_to_local(utcnow(), tz_name).strftime("%Y%m%d")
+    parts = [kind, event.slug, scope_code(staff, unit), suffix, today]
+    return secure_filename("-".join(part for part in parts if part) + f".{extension}")
+
 
 def scope_code(staff: Staff, unit: Agency | None) -> str:
     """What an export covers, as the audit and file names say it: the unit's code, the account's own root, or 'semua'."""
