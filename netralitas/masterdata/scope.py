@@ -45,6 +45,13 @@ def employee_scope(staff: Staff) -> sa.ColumnElement[bool]:
     return Employee.agency_id.in_(sa.select(Agency.id).where(agency_scope(staff)))
 
 
+def is_agency_in_scope(staff: Staff, agency_id: int) -> bool:
+    """Whether this staff member may see the agency (a yes/no where a page would 404)."""
+    if not staff.is_scoped:
+        return True
+    return db.session.scalar(sa.select(Agency.id).where(Agency.id == agency_id, agency_scope(staff))) is not None
+
+
 def get_agency_in_scope(staff: Staff, agency_id: int) -> Agency:
     """The agency if this staff member may see it, else a 404 (never reveal it exists)."""
     agency = db.session.scalar(sa.select(Agency).where(Agency.id == agency_id, agency_scope(staff)))

@@ -11,7 +11,7 @@ from netralitas.core.messages import lazy_message as _l
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind, Employee
 from netralitas.masterdata.rules import Cleaned
-from netralitas.masterdata.scope import agency_scope, subtree_clause
+from netralitas.masterdata.scope import agency_scope, is_agency_in_scope, subtree_clause
 
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
@@ -177,9 +177,7 @@ def find_identity_clash(actor: Staff | str | None, values: dict[str, Any], emplo
 
 def _sees_agency(actor: Staff | str | None, agency_id: int) -> bool:
     """Whether actor's scope holds the agency; the CLI and system actors (no Staff) see everything."""
-    if not getattr(actor, "is_scoped", False):
-        return True
-    return db.session.scalar(sa.select(Agency.id).where(Agency.id == agency_id, agency_scope(actor))) is not None
+    return not getattr(actor, "is_scoped", False) or is_agency_in_scope(actor, agency_id)
 
 
 def save_employee(actor: Staff | str | None, employee: Employee | None, cleaned: Cleaned, agency: Agency) -> Employee:
