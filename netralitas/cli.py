@@ -28,9 +28,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    from netralitas.jobs.cli import jobs_group
+    from netralitas.jobs.cli import jobs_group, serve_command
 
     app.cli.add_command(jobs_group)
+    app.cli.add_command(serve_command)
 
 
 @click.command("create-admin")

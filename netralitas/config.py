@@ -120,6 +120,15 @@ class Config:
         #: The background-job queue: empty = a SQLite file in the instance folder (one machine); redis://… to share
         #: one queue between several app servers and workers.
         self.JOBS_URL = os.environ.get("JOBS_URL", "").strip()
+        #: A running job whose heartbeat (written at least every few seconds) is older than this lost its worker and is
+        #: queued again; a queued job this old with no queue entry (the queue was down) is queued again.
+        self.JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "180"))
+        #: A job whose worker died this many times fails ("coba lagi" on its page starts it afresh).
+        self.JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+        #: A finished job's file may be downloaded for this many hours; the daily purge then deletes it.
+        self.JOB_FILES_HOURS = int(os.environ.get("JOB_FILES_HOURS", "24"))
+        #: Finished job rows (not their audit entries) are deleted after this many days.
+        self.JOB_ROWS_DAYS = int(os.environ.get("JOB_ROWS_DAYS", "30"))
         #: memory:// counts per process: with several gunicorn workers each limit multiplies (gunicorn.conf.py warns).
         self.RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
         self.RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(self.RATELIMIT_STORAGE_URI)
@@ -151,7 +160,11 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "")
         #: Seconds to wait for the SMTP server on each step (connect, each command).
         self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
-        #: Emails sent per click; a click is one web request, so it must finish well inside the proxy's timeout.
-        self.REMINDER_EMAIL_BATCH = int(os.environ.get("REMINDER_EMAIL_BATCH", "50"))
-        #: A batch stops starting new emails after this many seconds; the rest go out on the next click.
-        self.REMINDER_EMAIL_SECONDS = float(os.environ.get("REMINDER_EMAIL_SECONDS", "20"))
+        #: Emails claimed and sent per SMTP connection inside a reminder job. A worker killed mid-batch leaves at most
+        #: this many employees without an email that day (never with two).
+        self.REMINDER_EMAIL_BATCH = int(os.environ.get("REMINDER_EMAIL_BATCH", "20"))
+        #: Throttle: at most this many reminder emails a minute (0 = as fast as the server takes them).
+        self.REMINDER_EMAILS_PER_MINUTE = int(os.environ.get("REMINDER_EMAILS_PER_MINUTE", "300"))
+        #: Seconds to wait before each new try of emails the server refused for now (4xx, connection lost).
+        self.REMINDER_RETRY_DELAYS = tuple(
+            float(part) for part in os.environ.get("REMINDER_RETRY_DELAYS", "30,120,600").split(",") if part.strip())

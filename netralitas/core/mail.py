@@ -86,15 +86,19 @@ class Delivery(enum.StrEnum):
 
     SENT = "sent"
     FAILED = "failed"
-    NOT_TRIED = "not_tried"  # the time budget ran out first: nothing was attempted
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One message's delivery and, when it failed, the server's answer or the error."""
+    """One message's delivery and, when it failed, the server's answer or the error.
+
+    temporary: the failure may pass (a 4xx answer, a connection that could not be made or was lost), so the message
+    is worth trying again later; a 5xx answer is final.
+    """
 
     delivery: Delivery
     error: str = ""
+    temporary: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,11 +109,11 @@ class BatchResult:
     connection_error: str = ""
 
 
-def send_batch(settings: MailSettings, messages: Sequence[EmailMessage], *, seconds: float,
-               clock: Callable[[], float] = time.monotonic) -> BatchResult:
-    """Send messages over one SMTP connection; after `seconds` no new message is started.
+def send_batch(settings: MailSettings, messages: Sequence[EmailMessage], *, interval: float = 0.0,
+               sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> BatchResult:
+    """Send messages over one SMTP connection, starting one at most every `interval` seconds (a throttle).
 
-    A refused recipient fails that message only; a lost connection fails it and every later one.
+    A refused recipient fails that message only; a lost connection fails it and every later one (temporarily).
     """
     if not messages:
         return BatchResult([])
@@ -117,24 +121,26 @@ def send_batch(settings: MailSettings, messages: Sequence[EmailMessage], *, seco
         connection = _connect(settings)
     except (smtplib.SMTPException, OSError) as exc:
         log.warning("SMTP connection to %s:%s failed: %s", settings.server, settings.port, _describe(exc))
-        return BatchResult([Outcome(Delivery.FAILED, _describe(exc))] * len(messages), _describe(exc))
-    deadline = clock() + seconds
+        failed = Outcome(Delivery.FAILED, _describe(exc), _is_temporary(exc))
+        return BatchResult([failed] * len(messages), _describe(exc))
     outcomes: list[Outcome] = []
+    next_start = clock()
     try:
         for index, message in enumerate(messages):
-            if index and clock() > deadline:
-                outcomes += [Outcome(Delivery.NOT_TRIED)] * (len(messages) - index)
-                break
+            wait = next_start - clock()
+            if wait > 0:
+                sleep(wait)
+            next_start = max(next_start, clock()) + interval
             try:
                 connection.send_message(message)
                 outcomes.append(Outcome(Delivery.SENT))
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
                     smtplib.SMTPNotSupportedError) as exc:  # this message only (SMTPUTF8 missing for it, say)
-                outcomes.append(Outcome(Delivery.FAILED, _describe(exc)))
+                outcomes.append(Outcome(Delivery.FAILED, _describe(exc), _is_temporary(exc)))
             except (smtplib.SMTPException, OSError) as exc:  # the connection is gone: nothing later can go
                 error = _describe(exc)
                 log.warning("SMTP connection to %s lost: %s", settings.server, error)
-                outcomes += [Outcome(Delivery.FAILED, error)] * (len(messages) - index)
+                outcomes += [Outcome(Delivery.FAILED, error, temporary=True)] * (len(messages) - index)
                 return BatchResult(outcomes, error)
     finally:
         _close(connection)
@@ -174,6 +180,17 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_text(exc.smtp_error)}".strip()
     return f"{exc.__class__.__name__}: {exc}"[:300]
+
+
+def _is_temporary(exc: BaseException) -> bool:
+    """A 4xx answer or no answer at all (network) may pass; a 5xx answer, a refused login or TLS failure will not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _answer in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, ssl.SSLError | smtplib.SMTPNotSupportedError):
+        return False
+    return isinstance(exc, OSError | smtplib.SMTPServerDisconnected)
 
 
 def _text(answer: bytes | str) -> str:

@@ -1,4 +1,4 @@
-"""Background jobs: work that must not wait for a web request (daily upkeep now; long exports and mailings next).
+"""Background jobs: work that must not wait for a web request (exports, mailings, upkeep).
 
 Its own room because it belongs to no domain: it owns the queue (Huey), the worker process and the schedule, and
 calls the domains' services the way the CLI does.

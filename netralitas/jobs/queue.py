@@ -22,7 +22,7 @@ QUEUE_NAME = "netralitas"
 JOBS_FILE = "jobs.db"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 #: Name prefix of a job's scheduled run.
-DAILY_PREFIX = "daily."
+SCHEDULED_PREFIX = "scheduled."
 
 _build_lock = threading.Lock()
 
@@ -38,6 +38,10 @@ class JobQueue:
     def enqueue(self, name: str, *args: Any, **kwargs: Any) -> Result:
         """Put the named task on the queue; the Result answers once a worker has run it."""
         return self.tasks[name](*args, **kwargs)
+
+    def waiting_job_ids(self) -> set[int]:
+        """Ids of the staff jobs waiting on the queue (reads every waiting entry: the queue is short)."""
+        return {task.args[0] for task in self.huey.pending() if task.name in tasks.ON_DEMAND and task.args}
 
 
 def queue_for(app: Flask | None = None) -> JobQueue:
@@ -65,12 +69,12 @@ def build_queue(app: Flask) -> JobQueue:
     else:
         raise ValueError(f"JOBS_URL must be empty (SQLite in the instance folder) or redis://…, not {url!r}")
     registered = {}
-    for job in tasks.DAILY:
+    for job in tasks.SCHEDULED:
         body = in_app_context(app, job.body)
         # Huey keeps no result of a periodic run, so each job is also an ordinary task: enqueued by hand (or by a
         # test) it answers with its result. The schedule runs the same body.
         registered[job.name] = huey.task(name=job.name, retries=job.retries, retry_delay=job.retry_delay)(body)
-        huey.periodic_task(job.schedule, name=f"{DAILY_PREFIX}{job.name}", retries=job.retries,
+        huey.periodic_task(job.schedule, name=f"{SCHEDULED_PREFIX}{job.name}", retries=job.retries,
                            retry_delay=job.retry_delay)(body)
     for name, body in tasks.ON_DEMAND.items():
         registered[name] = huey.task(name=name)(in_app_context(app, body))

@@ -1,24 +1,27 @@
-"""Email reminders: at most one per employee per local day, claimed in the database before anything is sent.
+"""Email reminders: a whole unit in one background job, at most one email per employee per local day.
 
-A batch runs in three steps so that no database transaction stays open while the SMTP server is talked to
-(on SQLite an open write transaction would hold up every signer):
+The job (netralitas.jobs.tasks.email_reminders) calls `send_all`, which works through the due employees in batches
+so that no database transaction stays open while the SMTP server is talked to (on SQLite an open write transaction
+would hold up every signer):
 
-1. `claim_batch` inserts one EmailReminder row per recipient with INSERT … ON CONFLICT DO NOTHING on the
-   unique (employee, day) constraint: a row someone else already inserted (another click, another
-   staff member, another event) means "already reminded today" and that employee is skipped. The caller commits.
-2. `send` talks to the SMTP server, one connection for the whole batch; no database access.
-3. `settle` deletes the rows of messages that failed or were not tried (so a retry, today or later,
-   reaches them), writes the audit entry, and the caller commits.
+1. `claim` inserts one EmailReminder row per recipient with INSERT … ON CONFLICT DO NOTHING on the unique
+   (employee, day) constraint: a row someone else already inserted (another job, another staff member, another
+   event) means "already reminded today" and that employee is skipped. Committed before anything is sent.
+2. `send` talks to the SMTP server, one connection per batch, throttled; no database access. Messages the server
+   refused for now (4xx, connection lost) are tried again after REMINDER_RETRY_DELAYS.
+3. `release` deletes the rows of messages that did not go out, so a later run (today or later) reaches them.
 
-A worker killed between steps 1 and 3 leaves its claimed rows: those employees get no email until the
-next day. The rule errs on the side of "never two emails a day": a missed reminder goes out tomorrow, a
-second one cannot be unsent.
+A worker killed between steps 1 and 3 leaves its claimed rows: those employees (one batch at most) get no email
+until the next day, and the re-run job counts them as already reminded. The rule errs on the side of "never two
+emails a day": a missed reminder goes out tomorrow, a second one cannot be unsent.
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -28,6 +31,7 @@ from netralitas.core.mail import BatchResult, Delivery, MailSettings, plain_addr
 from netralitas.core.sql import insert_on_conflict
 from netralitas.db import utcnow
 from netralitas.events.models import Event
+from netralitas.events.rules import SigningWindow
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.reminders.models import EmailReminder
@@ -35,6 +39,10 @@ from netralitas.reminders.services import closing_text, personal_links, reminder
 
 if TYPE_CHECKING:
     from netralitas.auth.models import Staff
+
+
+#: Windows in which a reminder makes sense: the personal link leads to a signing page that will accept them.
+SENDABLE_WINDOWS = frozenset({SigningWindow.OPEN, SigningWindow.NOT_YET})
 
 
 def local_today(tz_name: str) -> date:
@@ -65,7 +73,7 @@ class EmailPlan:
     no_email: int = 0
     #: Already emailed today (by anyone, for any event).
     reminded_today: int = 0
-    #: Due now, in order; only the first `limit` go out in one batch.
+    #: Due now, in order.
     due: list[Recipient] = field(default_factory=list)
 
 
@@ -91,25 +99,21 @@ def plan(event: Event, staff: Staff, unit: Agency | None, today: date) -> EmailP
 class EmailBatch:
     """Recipients claimed for one batch (their EmailReminder rows inserted), with their messages' text."""
 
-    event_id: int
-    plan: EmailPlan
-    limit: int
     recipients: list[Recipient] = field(default_factory=list)
     #: EmailReminder id per employee id, for removing the rows of messages that did not go out.
     reminder_ids: dict[int, int] = field(default_factory=dict)
-    #: Due, but another request claimed them between the plan and the insert.
+    #: Due, but claimed by someone else between the plan and the insert.
     lost_races: int = 0
     subject: str = ""
     bodies: dict[int, str] = field(default_factory=dict)
 
 
-def claim_batch(actor: Staff, event: Event, staff_plan: EmailPlan, today: date, *, limit: int, tz_name: str) -> EmailBatch:
-    """Insert the reminder rows of up to `limit` due employees; the ones already claimed today are skipped.
+def claim(actor: Staff, event: Event, wanted: Sequence[Recipient], today: date, *, tz_name: str) -> EmailBatch:
+    """Insert the reminder rows of the wanted employees; the ones already claimed today are skipped.
 
-    The caller commits before sending, so other requests see the claims at once.
+    The caller commits before sending, so other jobs see the claims at once.
     """
-    batch = EmailBatch(event_id=event.id, plan=staff_plan, limit=limit)
-    wanted = staff_plan.due[:limit]
+    batch = EmailBatch()
     if not wanted:
         return batch
     now = utcnow()
@@ -129,45 +133,105 @@ def claim_batch(actor: Staff, event: Event, staff_plan: EmailPlan, today: date, 
     return batch
 
 
-def send(batch: EmailBatch, settings: MailSettings, *, seconds: float) -> BatchResult:
-    """Send the batch's messages over one SMTP connection (no database access)."""
-    messages = [plain_message(settings, r.address, batch.subject, batch.bodies[r.employee_id]) for r in batch.recipients]
-    return send_batch(settings, messages, seconds=seconds)
+def send(batch: EmailBatch, recipients: Sequence[Recipient], settings: MailSettings, *, interval: float,
+         sleep: Callable[[float], None] = time.sleep) -> BatchResult:
+    """Send the batch's messages to `recipients` (all or the ones being retried) over one SMTP connection."""
+    messages = [plain_message(settings, r.address, batch.subject, batch.bodies[r.employee_id]) for r in recipients]
+    return send_batch(settings, messages, interval=interval, sleep=sleep)
 
 
-@dataclass(frozen=True)
-class EmailReport:
-    """The counts shown after a batch and stored in its audit entry."""
-
-    sent: int
-    failed: int
-    #: Already emailed today, so skipped (including any claimed by someone else meanwhile).
-    skipped: int
-    no_email: int
-    #: Still due: beyond this batch's limit or its time budget; the next click sends them.
-    remaining: int
-    error: str = ""
-
-
-def settle(actor: Staff, event: Event, unit: Agency | None, batch: EmailBatch, result: BatchResult) -> EmailReport:
-    """Remove the claims of messages that did not go out, audit the batch; the caller commits."""
-    sent_ids = [r.employee_id for r, o in zip(batch.recipients, result.outcomes, strict=True) if o.delivery == Delivery.SENT]
-    failed_ids = [r.employee_id for r, o in zip(batch.recipients, result.outcomes, strict=True)
-                  if o.delivery == Delivery.FAILED]
-    untried = len(batch.recipients) - len(sent_ids) - len(failed_ids)
-    sent = set(sent_ids)
+def release(batch: EmailBatch, sent: set[int]) -> None:
+    """Delete the claims of the batch's employees who got no email (the caller commits)."""
     unsent = [reminder_id for employee_id, reminder_id in batch.reminder_ids.items() if employee_id not in sent]
     if unsent:
         db.session.execute(sa.delete(EmailReminder).where(EmailReminder.id.in_(unsent)))
-    report = EmailReport(sent=len(sent_ids), failed=len(failed_ids),
-                         skipped=batch.plan.reminded_today + batch.lost_races, no_email=batch.plan.no_email,
-                         remaining=max(len(batch.plan.due) - batch.limit, 0) + untried,
-                         error=result.connection_error or next((o.error for o in result.outcomes if o.error), ""))
-    if batch.recipients:
-        unit_code = unit.code if unit is not None else None
-        record(actor, "reminder.email", "event", event.id,
-               f"Pengingat email {event.name}: {report.sent} terkirim, {report.failed} gagal (unit {unit_code or 'semua'})",
-               {"event": event.slug, "unit": unit_code, "sent": report.sent, "failed": report.failed,
-                "skipped": report.skipped, "no_email": report.no_email, "remaining": report.remaining,
-                "sent_to": sent_ids, "failed_to": failed_ids, "error": report.error[:300] or None})
+
+
+@dataclass
+class EmailReport:
+    """The counts a reminder job shows when it is done and stores in its audit entry."""
+
+    due: int = 0
+    sent_to: list[int] = field(default_factory=list)
+    failed_to: list[int] = field(default_factory=list)
+    #: Already emailed today, so skipped (including any claimed by someone else meanwhile).
+    skipped: int = 0
+    no_email: int = 0
+    #: The first failure's text (the server's answer), for the job page.
+    error: str = ""
+
+    def as_summary(self) -> dict:
+        return {"sent": len(self.sent_to), "failed": len(self.failed_to), "skipped": self.skipped,
+                "no_email": self.no_email, "error": self.error[:300]}
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast and how persistently a reminder job sends (from the REMINDER_* settings)."""
+
+    batch_size: int
+    #: Seconds between two messages (60 / REMINDER_EMAILS_PER_MINUTE), 0 = unthrottled.
+    interval: float
+    #: Waits before each new try of temporarily refused messages.
+    retry_delays: tuple[float, ...]
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> Pace:
+        per_minute = int(config["REMINDER_EMAILS_PER_MINUTE"])
+        return cls(max(int(config["REMINDER_EMAIL_BATCH"]), 1), 60.0 / per_minute if per_minute > 0 else 0.0,
+                   tuple(config["REMINDER_RETRY_DELAYS"]))
+
+
+class Progress(Protocol):
+    """The job's progress reporter (netralitas.jobs.services.Progress)."""
+
+    def __call__(self, done: int, total: int | None = None, *, force: bool = False) -> None: ...
+
+    def wait(self, seconds: float) -> None: ...
+
+
+def send_all(actor: Staff, event: Event, unit: Agency | None, settings: MailSettings, progress: Progress, *,
+             today: date, tz_name: str, pace: Pace, sleep: Callable[[float], None] = time.sleep) -> EmailReport:
+    """Email every due employee of the selection, batch by batch, retrying temporary failures; audits once."""
+    staff_plan = plan(event, actor, unit, today)
+    report = EmailReport(due=len(staff_plan.due), skipped=staff_plan.reminded_today, no_email=staff_plan.no_email)
+    progress(0, len(staff_plan.due))
+    for start in range(0, len(staff_plan.due), pace.batch_size):
+        batch = claim(actor, event, staff_plan.due[start:start + pace.batch_size], today, tz_name=tz_name)
+        db.session.commit()
+        report.skipped += batch.lost_races
+        pending, sent = batch.recipients, set()
+        for delay in (0.0, *pace.retry_delays):
+            if delay:
+                progress.wait(delay)
+            result = send(batch, pending, settings, interval=pace.interval, sleep=sleep)
+            retry = []
+            for recipient, outcome in zip(pending, result.outcomes, strict=True):
+                if outcome.delivery == Delivery.SENT:
+                    sent.add(recipient.employee_id)
+                    report.sent_to.append(recipient.employee_id)
+                    continue
+                report.error = report.error or outcome.error
+                if outcome.temporary:
+                    retry.append(recipient)
+                else:
+                    report.failed_to.append(recipient.employee_id)
+            pending = retry
+            if not pending:
+                break
+        report.failed_to += [r.employee_id for r in pending]
+        release(batch, sent)
+        db.session.commit()
+        progress(min(start + pace.batch_size, len(staff_plan.due)))
+    if report.sent_to or report.failed_to:
+        _record(actor, event, unit, report)
     return report
+
+
+def _record(actor: Staff, event: Event, unit: Agency | None, report: EmailReport) -> None:
+    unit_code = unit.code if unit is not None else None
+    record(actor, "reminder.email", "event", event.id,
+           f"Pengingat email {event.name}: {len(report.sent_to)} terkirim, {len(report.failed_to)} gagal "
+           f"(unit {unit_code or 'semua'})",
+           {"event": event.slug, "unit": unit_code, **report.as_summary(), "error": report.error[:300] or None,
+            "sent_to": report.sent_to, "failed_to": report.failed_to})

@@ -12,8 +12,10 @@ from netralitas.core.mail import MailProblem, MailSettings
 from netralitas.core.phone import PhoneProblem
 from netralitas.core.sql import commit_retrying_once
 from netralitas.events.models import Event
-from netralitas.events.rules import SigningWindow, window
+from netralitas.events.rules import window
 from netralitas.extensions import db
+from netralitas.jobs import services as jobs
+from netralitas.jobs.views import enqueue_or_warn
 from netralitas.masterdata.models import Agency
 from netralitas.masterdata.scope import get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
@@ -21,8 +23,6 @@ from netralitas.reminders import email, services
 
 bp = Blueprint("reminders", __name__, url_prefix="/admin/acara")
 
-#: Windows in which a reminder makes sense: the personal link leads to a signing page that will accept them.
-SENDABLE_WINDOWS = frozenset({SigningWindow.OPEN, SigningWindow.NOT_YET})
 MAIL_PROBLEMS = {
     MailProblem.NO_SERVER: _l("Pengiriman email belum disiapkan di server (MAIL_SERVER kosong), jadi tidak ada email "
                               "yang dikirim. Minta pengelola server mengisi pengaturan SMTP; sementara itu gunakan "
@@ -56,36 +56,36 @@ def reminder_list(event_id: int):
     rows = commit_retrying_once(db.session, links) if page.items else []
     mail = MailSettings.from_config(current_app.config)
     return render_template("reminders/list.html", event=event, unit=unit, q=q, page=page, rows=rows,
-                           is_sendable=window(event) in SENDABLE_WINDOWS, mail_problem=MAIL_PROBLEMS.get(mail.problem),
+                           is_sendable=window(event) in email.SENDABLE_WINDOWS, mail_problem=MAIL_PROBLEMS.get(mail.problem),
                            agency_choices=agency_choices(current_user), unit_id=_unit_choice(unit),
-                           phone_problems=PHONE_PROBLEMS, email_batch=current_app.config["REMINDER_EMAIL_BATCH"])
+                           phone_problems=PHONE_PROBLEMS)
 
 
 @bp.route("/<int:event_id>/pengingat/email", methods=["GET", "POST"])
 @roles_required(*EXPORTERS)
 def send_email(event_id: int):
+    """Confirm, then email the whole selection in one background job; its page shows the progress."""
     event = db.get_or_404(Event, event_id)
     unit = _unit()
     back = url_for(".reminder_list", event_id=event.id, unit=unit.id if unit else None)
     mail = MailSettings.from_config(current_app.config)
     problem = MAIL_PROBLEMS.get(mail.problem) or _state_problem(event)
-    today = email.local_today(_tz())
-    plan = email.plan(event, current_user, unit, today)
-    limit = current_app.config["REMINDER_EMAIL_BATCH"]
+    plan = email.plan(event, current_user, unit, email.local_today(_tz()))
     form = ConfirmForm()
     if form.validate_on_submit():
         if problem:
             flash(problem, "warning")
             return redirect(back)
-        batch = commit_retrying_once(db.session, lambda: email.claim_batch(current_user, event, plan, today, limit=limit,
-                                                                           tz_name=_tz()))
-        result = email.send(batch, mail, seconds=current_app.config["REMINDER_EMAIL_SECONDS"])
-        report = email.settle(current_user, event, unit, batch, result)
+        if not plan.due:
+            flash(_("Tidak ada yang perlu dikirimi email sekarang: %(skipped)d sudah diingatkan hari ini, "
+                    "%(no_email)d tanpa alamat email.", skipped=plan.reminded_today, no_email=plan.no_email), "info")
+            return redirect(back)
+        job = jobs.start(current_user, "email_reminders", event, unit)
         db.session.commit()
-        _flash_report(report)
-        return redirect(back)
+        enqueue_or_warn(job)
+        return redirect(url_for("jobs.job_detail", job_id=job.id))
     return render_template("reminders/email_confirm.html", form=form, event=event, unit=unit, plan=plan,
-                           batch_size=min(len(plan.due), limit), limit=limit, problem=problem, back=back)
+                           problem=problem, back=back, per_minute=current_app.config["REMINDER_EMAILS_PER_MINUTE"])
 
 
 def _unit() -> Agency | None:
@@ -105,20 +105,7 @@ def _tz() -> str:
 
 
 def _state_problem(event: Event) -> str | None:
-    if window(event) in SENDABLE_WINDOWS:
+    if window(event) in email.SENDABLE_WINDOWS:
         return None
     return _("Acara ini tidak sedang menerima tanda tangan (belum dibuka, sudah berakhir atau ditutup); "
              "pengingat email tidak dikirim.")
-
-
-def _flash_report(report: email.EmailReport) -> None:
-    if report.error:
-        flash(_("Sebagian atau semua email gagal dikirim: %(error)s. Pegawai yang gagal tidak dicatat sudah "
-                "diingatkan, jadi bisa dicoba lagi.", error=report.error), "danger")
-    category = "success" if report.sent and not report.failed else "info"
-    flash(_("Pengingat email: %(sent)d terkirim, %(failed)d gagal, %(skipped)d dilewati (sudah diingatkan hari ini), "
-            "%(no_email)d tanpa alamat email.", sent=report.sent, failed=report.failed, skipped=report.skipped,
-            no_email=report.no_email), category)
-    if report.remaining:
-        flash(_("%(n)d pegawai lagi belum dikirimi email dalam batch ini; klik kirim lagi untuk melanjutkan.",
-                n=report.remaining), "warning")

@@ -1,4 +1,4 @@
-"""The daily jobs: their bodies (in Huey's immediate mode), their schedule, and the queue built from JOBS_URL."""
+"""The scheduled jobs: their bodies (in Huey's immediate mode), their schedule, and the queue built from JOBS_URL."""
 from __future__ import annotations
 
 import stat
@@ -77,7 +77,8 @@ def test_both_jobs_run_once_a_day(app):
     for minute in range(24 * 60):
         for task in huey.read_periodic(day + timedelta(minutes=minute)):
             runs[task.name] = runs.get(task.name, 0) + 1
-    assert runs == {"daily.purge_pending_uploads": 1, "daily.anchor_audit_chain": 1}
+    assert runs == {"scheduled.purge_pending_uploads": 1, "scheduled.purge_job_files": 1,
+                    "scheduled.anchor_audit_chain": 1, "scheduled.requeue_stalled_jobs": 24 * 60}
 
 
 def test_default_queue_is_an_owner_only_sqlite_file(app):
@@ -109,4 +110,4 @@ def test_status_command(runner):
     assert result.exit_code == 0, result.output
     assert "Storage: SQLite" in result.output
     assert "Waiting: 0" in result.output
-    assert "anchor_audit_chain, purge_pending_uploads" in result.output
+    assert "Scheduled: anchor_audit_chain, purge_job_files, purge_pending_uploads, requeue_stalled_jobs" in result.output

@@ -13,8 +13,8 @@ from netralitas.audit.models import AuditEntry
 from netralitas.auth.models import Role
 from netralitas.db import utcnow
 from netralitas.extensions import db
-from netralitas.jobs import services
-from netralitas.jobs.models import Job, JobStatus
+from netralitas.jobs import services, tasks
+from netralitas.jobs.models import Job, JobProblem, JobStatus
 from netralitas.jobs.queue import queue_for
 from netralitas.masterdata.models import AgencyKind
 from netralitas.reports import exports
@@ -47,8 +47,13 @@ def fresh(job_id: int) -> Job:
     return db.session.get(Job, job_id)
 
 
+def new_job(staff, city, unit=None) -> Job:
+    return services.start(staff, "status_list", city["event"], unit, file_format="xlsx",
+                          params=StatusFilter().as_data())
+
+
 def start(staff, city, unit=None) -> Job:
-    job = services.start_status_list(staff, city["event"], unit, StatusFilter())
+    job = new_job(staff, city, unit)
     db.session.commit()
     assert services.enqueue(job)
     return fresh(job.id)
@@ -57,9 +62,13 @@ def start(staff, city, unit=None) -> Job:
 def test_started_job_builds_the_owner_only_xlsx(app, immediate, city, make_staff, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_SIZE", 2)  # progress after every second row
     heard = []
-    monkeypatch.setattr(services, "report_progress",
-                        lambda job_id, done, total=None, real=services.report_progress: (heard.append(done),
-                                                                                           real(job_id, done, total)))
+    real = services.Progress.__call__
+
+    def listening(progress, done, total=None, *, force=False):
+        heard.append(done)
+        real(progress, done, total, force=force)
+
+    monkeypatch.setattr(services.Progress, "__call__", listening)
     staff = make_staff(Role.AGENCY_ADMIN, agency=city["a"])
     job = start(staff, city)
     assert job.status == JobStatus.DONE
@@ -86,23 +95,23 @@ def test_a_failed_job_says_why_and_can_be_retried(app, immediate, city, make_sta
         patch.setattr(exports, "write_status_xlsx", broken)
         job = start(staff, city)
     assert job.status == JobStatus.FAILED
-    assert job.error == "Gagal membuat berkas (RuntimeError)."
+    assert (job.problem, job.error) == (JobProblem.ERROR, "RuntimeError")
     services.retry(job, staff)
     db.session.commit()
     assert services.enqueue(job)
     job = fresh(job.id)
-    assert (job.status, job.error, job.total) == (JobStatus.DONE, None, 6)
+    assert (job.status, job.problem, job.error, job.total, job.attempts) == (JobStatus.DONE, None, None, 6, 1)
 
 
 def test_a_starter_who_lost_the_export_role_gets_a_failed_job(app, immediate, city, make_staff):
     staff = make_staff(Role.OPERATOR)
-    job = services.start_status_list(staff, city["event"], None, StatusFilter())
+    job = new_job(staff, city)
     staff.role = Role.VIEWER
     db.session.commit()
     services.enqueue(job)
     job = fresh(job.id)
     assert job.status == JobStatus.FAILED
-    assert "tidak lagi berwenang" in job.error
+    assert job.problem == JobProblem.NOT_ALLOWED
     assert not services.job_path(job).exists()
 
 
@@ -130,7 +139,7 @@ def test_pages_progress_json_and_audited_download(app, client, login_as, immedia
 def test_a_running_job_shows_a_progress_bar_and_a_script(app, client, login_as, city, make_staff):
     staff = make_staff(Role.OPERATOR)
     login_as(staff)
-    job = services.start_status_list(staff, city["event"], None, StatusFilter())
+    job = new_job(staff, city)
     job.status, job.done, job.total = JobStatus.RUNNING, 2000, 6000
     db.session.commit()
     page = client.get(f"/admin/tugas/{job.id}").get_data(as_text=True)
@@ -164,19 +173,25 @@ def test_a_super_admin_may_open_any_job(app, client, login_as, immediate, city, 
     assert client.get(f"/admin/tugas/{job.id}/unduh").status_code == 200
 
 
-def test_queue_down_keeps_the_request_and_says_so(app, client, login_as, city, make_staff):
+def test_queue_down_keeps_the_request_and_says_so(app, client, login_as, city, make_staff, immediate):
+    good_url = app.config["JOBS_URL"]
     app.config["JOBS_URL"] = "redis://127.0.0.1:1/8"  # nothing listens on port 1
+    app.extensions.pop("jobs", None)
     login_as(make_staff(Role.OPERATOR))
     response = client.post(f"/admin/acara/{city['event'].id}/rekap/pegawai.xlsx/tugas", follow_redirects=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Antrean tugas sedang tidak dapat dihubungi" in page
-    assert "Coba lagi" in page
+    assert "Antrean tugas sedang tidak dapat dihubungi. Permintaan Anda tersimpan" in page
+    assert "Menunggu giliran" in page
     job = db.session.scalars(sa.select(Job)).one()
-    assert (job.status, job.error) == (JobStatus.FAILED, services.QUEUE_DOWN)
-    # Retrying while the queue is still down keeps the job, failed, with the same reason.
-    response = client.post(f"/admin/tugas/{job.id}/ulang", follow_redirects=True)
-    assert "Antrean tugas sedang tidak dapat dihubungi" in response.get_data(as_text=True)
-    assert fresh(job.id).status == JobStatus.FAILED
+    assert (job.status, job.problem) == (JobStatus.QUEUED, None)  # kept, not failed
     # The rest of the site keeps serving.
     assert client.get("/admin/tugas").status_code == 200
+    assert client.get(f"/admin/acara/{city['event'].id}/rekap").status_code == 200
+    # The queue is back: the worker's sweep finds the job that never reached it and runs it.
+    app.config["JOBS_URL"] = good_url
+    app.extensions["jobs"] = immediate
+    job.heartbeat_dt = utcnow() - timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 1)
+    db.session.commit()
+    assert tasks.requeue_stalled_jobs() == {"requeued": [job.id], "failed": []}
+    assert fresh(job.id).status == JobStatus.DONE

@@ -40,6 +40,15 @@ class People:
     sari: Employee
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(app):
+    """A reminder job runs inside the request that starts it (Huey's immediate mode), unthrottled, no retry waits."""
+    from netralitas.jobs.queue import queue_for
+
+    queue_for(app).huey.immediate = True
+    app.config.update(REMINDER_EMAILS_PER_MINUTE=0, REMINDER_RETRY_DELAYS=())
+
+
 @pytest.fixture
 def people(make_agency, make_employee, make_event, sign_for) -> People:
     government = make_agency("KOTA", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)

@@ -77,7 +77,7 @@ def test_sends_each_unsigned_employee_their_personal_link(signed_in, people, mai
         (people.budi.id, "budi@contoh.go.id", staff.id, people.event.id)]
     (entry,) = audit_entries("reminder.email")
     data = json.loads(entry.data_json)
-    assert (data["sent"], data["failed"], data["skipped"], data["no_email"], data["remaining"]) == (3, 0, 0, 1, 0)
+    assert (data["sent"], data["failed"], data["skipped"], data["no_email"]) == (3, 0, 0, 1)
     assert sorted(data["sent_to"]) == sorted([people.ani.id, people.wayan.id, people.budi.id])
     assert entry.actor_staff_id == staff.id
 
@@ -87,7 +87,7 @@ def test_a_second_send_the_same_day_skips_everyone(signed_in, people, mail_on):
     send(client, people.event)
     other, _ = signed_in(Role.OPERATOR)  # another staff member, same day
     body = send(other, people.event).get_data(as_text=True)
-    assert "0 terkirim, 0 gagal, 3 dilewati" in body
+    assert "Tidak ada yang perlu dikirimi email sekarang: 3 sudah diingatkan hari ini, 1 tanpa alamat email" in body
     assert len(mail_on.received) == 3
     assert len(reminder_rows()) == 3
     assert len(audit_entries("reminder.email")) == 1  # nothing was attempted the second time
@@ -102,7 +102,7 @@ def test_the_database_refuses_a_second_reminder_the_same_day(app, people, make_s
     db.session.add(EmailReminder(event_id=people.event.id, employee_id=people.ani.id, sent_by_id=None,
                                  to_address="ani@contoh.go.id", sent_on=today))
     db.session.flush()
-    batch = reminders.claim_batch(staff, people.event, plan, today, limit=50, tz_name="Asia/Jakarta")
+    batch = reminders.claim(staff, people.event, plan.due, today, tz_name="Asia/Jakarta")
     assert {r.employee_id for r in batch.recipients} == {people.wayan.id, people.budi.id}
     assert batch.lost_races == 1
     db.session.commit()
@@ -179,8 +179,9 @@ def test_server_down_gives_a_clear_message_and_no_reminder_rows(signed_in, peopl
     mail_settings(free_port())  # nothing listens there
     client, _ = signed_in(Role.SUPER_ADMIN)
     body = send(client, people.event).get_data(as_text=True)
-    assert "gagal dikirim" in body
+    assert "Server email menolak atau tidak dapat dihubungi" in body  # the job failed, and says why
     assert "0 terkirim, 3 gagal" in body
+    assert "Coba lagi" in body
     assert reminder_rows() == []  # so a retry reaches them
     (entry,) = audit_entries("reminder.email")
     data = json.loads(entry.data_json)
@@ -196,23 +197,63 @@ def test_a_refused_recipient_fails_alone(signed_in, people, mail_on):
     client, _ = signed_in(Role.SUPER_ADMIN)
     body = send(client, people.event).get_data(as_text=True)
     assert "2 terkirim, 1 gagal" in body
-    assert "550" in body
+    assert "Server email menjawab: 550 5.1.1 Mailbox unavailable" in body
     assert {r.employee_id for r in reminder_rows()} == {people.ani.id, people.budi.id}
     mail_on.refuse.clear()
     assert "1 terkirim, 0 gagal, 2 dilewati" in send(client, people.event).get_data(as_text=True)
     assert len(mail_on.to("wayan@contoh.go.id")) == 1
 
 
-def test_a_batch_is_bounded_and_the_next_click_continues(app, signed_in, people, mail_on):
-    app.config["REMINDER_EMAIL_BATCH"] = 2
+def test_one_click_sends_the_whole_selection_batch_by_batch(app, signed_in, people, mail_on, monkeypatch):
+    app.config["REMINDER_EMAIL_BATCH"] = 2  # two SMTP connections for three emails
+    claims = []
+    real_claim = reminders.claim
+    monkeypatch.setattr(reminders, "claim", lambda *args, **kwargs: claims.append(len(args[2])) or real_claim(
+        *args, **kwargs))
     client, _ = signed_in(Role.SUPER_ADMIN)
     page = client.get(email_url(people.event)).get_data(as_text=True)
-    assert "Kirim 2 email" in page and "paling banyak 2 email" in page
-    body = send(client, people.event).get_data(as_text=True)
-    assert "2 terkirim" in body and "1 pegawai lagi" in body
-    body = send(client, people.event).get_data(as_text=True)
-    assert "1 terkirim, 0 gagal, 2 dilewati" in body and "pegawai lagi" not in body
+    assert "Kirim 3 email" in page and "satu tugas latar belakang" in page
+    response = client.post(email_url(people.event))
+    assert response.status_code == 302 and "/admin/tugas/" in response.headers["Location"]
+    body = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "3 terkirim, 0 gagal, 0 dilewati" in body
+    assert claims == [2, 1]
     assert received_addresses(mail_on) == sorted(ADDRESSES_ALL)
+    assert len(audit_entries("reminder.email")) == 1  # one mailing, one entry
+
+
+def test_a_temporary_refusal_is_retried_in_the_same_job(app, signed_in, people, mail_on, monkeypatch):
+    app.config["REMINDER_RETRY_DELAYS"] = (0.01, 0.01)
+    answers = iter(["451 4.7.1 Greylisted, try again later"])  # the first RCPT of the job only
+
+    async def greylisting(server, session, envelope, address, rcpt_options):
+        answer = next(answers, None)
+        if answer:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    monkeypatch.setattr(mail_on, "handle_RCPT", greylisting)
+    client, _ = signed_in(Role.SUPER_ADMIN)
+    body = send(client, people.event).get_data(as_text=True)
+    assert "3 terkirim, 0 gagal" in body
+    assert received_addresses(mail_on) == sorted(ADDRESSES_ALL)
+
+
+def test_a_permanent_refusal_is_not_retried(app, signed_in, people, mail_on):
+    app.config["REMINDER_RETRY_DELAYS"] = (0.01,)
+    mail_on.refuse.add("ani@contoh.go.id")
+    tried = []
+    real = mail_on.handle_RCPT
+
+    async def counting(server, session, envelope, address, rcpt_options):
+        tried.append(address)
+        return await real(server, session, envelope, address, rcpt_options)
+
+    mail_on.handle_RCPT = counting
+    client, _ = signed_in(Role.SUPER_ADMIN)
+    assert "2 terkirim, 1 gagal" in send(client, people.event).get_data(as_text=True)
+    assert tried.count("ani@contoh.go.id") == 1
 
 
 def test_closed_events_send_nothing(signed_in, people, mail_on):
@@ -241,14 +282,28 @@ def settings_for(port: int) -> MailSettings:
     return MailSettings("127.0.0.1", port, "", "", False, False, "netralitas@contoh.go.id", 5)
 
 
-def test_time_budget_stops_starting_new_messages(smtp_server):
+def test_the_throttle_spaces_messages(smtp_server):
     inbox, port = smtp_server
     settings = settings_for(port)
-    messages = [plain_message(settings, f"p{n}@contoh.go.id", "Subjek", "Isi") for n in range(4)]
-    ticks = iter([0.0, 1.0, 2.0, 9.0, 9.5])  # start, then before messages 2, 3 and 4
-    result = send_batch(settings, messages, seconds=5, clock=lambda: next(ticks))
-    assert [o.delivery for o in result.outcomes] == [Delivery.SENT, Delivery.SENT, Delivery.SENT, Delivery.NOT_TRIED]
+    messages = [plain_message(settings, f"p{n}@contoh.go.id", "Subjek", "Isi") for n in range(3)]
+    now, slept = [100.0], []
+
+    def sleep(seconds):
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    result = send_batch(settings, messages, interval=0.5, sleep=sleep, clock=lambda: now[0])
+    assert [o.delivery for o in result.outcomes] == [Delivery.SENT] * 3
+    assert slept == [0.5, 0.5]  # the first goes at once, then one every half second
     assert len(inbox.received) == 3
+
+
+def test_pace_follows_the_settings():
+    pace = reminders.Pace.from_config({"REMINDER_EMAIL_BATCH": 20, "REMINDER_EMAILS_PER_MINUTE": 300,
+                                       "REMINDER_RETRY_DELAYS": (30.0, 120.0)})
+    assert (pace.batch_size, pace.interval, pace.retry_delays) == (20, 0.2, (30.0, 120.0))
+    assert reminders.Pace.from_config({"REMINDER_EMAIL_BATCH": 0, "REMINDER_EMAILS_PER_MINUTE": 0,
+                                       "REMINDER_RETRY_DELAYS": ()}).interval == 0.0
 
 
 def test_login_failure_fails_the_whole_batch(monkeypatch):
@@ -268,10 +323,16 @@ def test_login_failure_fails_the_whole_batch(monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", Refusing)
     settings = MailSettings("smtp.contoh.go.id", 587, "akun", "rahasia-sekali", True, False, "akun@contoh.go.id", 5)
     monkeypatch.setattr(Refusing, "starttls", lambda self, **kwargs: None)
-    result = send_batch(settings, [plain_message(settings, "x@contoh.go.id", "S", "Isi")], seconds=5)
+    result = send_batch(settings, [plain_message(settings, "x@contoh.go.id", "S", "Isi")])
     assert result.connection_error == "535 5.7.8 Authentication credentials invalid"
     assert "rahasia" not in result.connection_error
-    assert [o.delivery for o in result.outcomes] == [Delivery.FAILED]
+    assert [(o.delivery, o.temporary) for o in result.outcomes] == [(Delivery.FAILED, False)]  # 5xx: never retried
+
+
+def test_a_refused_connection_is_temporary(smtp_server):
+    settings = settings_for(free_port())  # nothing listens
+    result = send_batch(settings, [plain_message(settings, "x@contoh.go.id", "S", "Isi")])
+    assert [(o.delivery, o.temporary) for o in result.outcomes] == [(Delivery.FAILED, True)]
 
 
 def test_problem_names_what_is_missing():
