@@ -191,10 +191,14 @@ def write_job_file(job: Job, write: Callable[[IO[bytes]], T]) -> T:
     make_private(path.parent)
     partial = path.with_name(path.name + PARTIAL)
     create_private_file(partial)
-    with partial.open("wb") as handle:
-        result = write(handle)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with partial.open("wb") as handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
     return result
 
