@@ -32,6 +32,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(jobs_group)
     app.cli.add_command(serve_command)
+    from netralitas.calendar.cli import calendar_group
+
+    app.cli.add_command(calendar_group)
 
 
 @click.command("create-admin")
