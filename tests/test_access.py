@@ -145,12 +145,18 @@ ACCESS: dict[str, Access] = {
     "jobs.job_json": Access(STAFF, ok=404),
     "jobs.job_download": Access(CODE_EXPORTERS, ok=404),
     "jobs.job_retry": Access(CODE_EXPORTERS, post_ok=404),
+    # Working-day calendar (days off that move every deadline): super admins only. An empty add form is shown again;
+    # day off id given is nobody's; an import without a year goes back to the page with a message.
+    "calendar.year_view": Access(SUPER_ONLY, post_ok=200),
+    "calendar.delete_day_off": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "calendar.import_cuti_bersama": Access(SUPER_ONLY, post_ok=302),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
 PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_format": "csv", "slug": "uji-akses",
                     "action": "buka", "code": "x", "certificate_id": 999999,
                     "kid": "x", "token_id": 999999, "job_id": 999999}
+PLAIN_URL_VALUES["day_off_id"] = 999999  # the calendar's days off: no such row
 
 
 @dataclass
