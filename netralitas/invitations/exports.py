@@ -1,5 +1,8 @@
 """Exports of personal invitation codes (CSV for mail-merge, PDF slips): who is in them, their rows, the audit entry.
 
+The slips PDF is built by one function for the direct download and for the background job (`invitation_slips`),
+which large selections (over BACKGROUND_EXPORT_ROWS) must use.
+
 The CSV is UTF-8 with a BOM and semicolon-separated: Excel set to Indonesian uses the comma as the decimal
 mark and the semicolon as the list separator, so a double-click opens it in columns there; LibreOffice,
 Google Sheets and our own importer detect the semicolon too. Every text cell goes through safe_cell.
@@ -8,17 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
+from werkzeug.utils import secure_filename
 
 from netralitas.audit.services import record
 from netralitas.core.spreadsheet import safe_cell
+from netralitas.core.sql import commit_retrying_once
+from netralitas.core.timezones import local_time
 from netralitas.events.models import Event, Invitation
 from netralitas.events.rules import Audience
 from netralitas.extensions import db
+from netralitas.invitations import slips as slip_sheets
 from netralitas.invitations.services import code_for, display_code, ensure_invitations, invitation_url
 from netralitas.invitations.slips import Slip
 from netralitas.masterdata.models import Agency, Employee
@@ -160,8 +168,74 @@ def _csv_text(lines: Iterable[Iterable[str]]) -> str:
     return buffer.getvalue()
 
 
-def slips(event_id: int, export_rows: Iterable[ExportRow]) -> Iterator[Slip]:
-    """The printable slip of each row."""
+def slips(event_id: int, export_rows: Iterable[ExportRow], base_url: str | None = None) -> Iterator[Slip]:
+    """The printable slip of each row; base_url as for invitation_url (a job has no request to ask)."""
     for row in export_rows:
         code = code_of(event_id, row)
-        yield Slip(name=row.name, unit=row.unit, category=row.category, code=code, url=invitation_url(code))
+        yield Slip(name=row.name, unit=row.unit, category=row.category, code=code, url=invitation_url(code, base_url))
+
+
+def deadline_text(event: Event) -> str:
+    """The signing deadline as the slips print it, in the display time zone."""
+    return local_time(event.closes_dt, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def build_slips_pdf(event: Event, audience: Audience, *, unsigned_only: bool = False, base_url: str | None = None,
+                    progress: Callable[[int], None] | None = None, beat: Callable[[], None] | None = None) -> bytes:
+    """The slips PDF of a prepared export (see `prepare`): one slip per employee with a live code, in export order.
+
+    progress hears the number of slips drawn so far; beat is called before and after fpdf2 writes the document out,
+    a step that moves no count (a background job keeps its heartbeat with it).
+    """
+    drawn: Iterable[Slip] = slips(event.id, iter_rows(rows_query(audience, unsigned_only=unsigned_only)), base_url)
+    if progress is not None:
+        drawn = _counted(drawn, progress)
+    return slip_sheets.slips_pdf(event.name, drawn, closes=deadline_text(event), beat=beat)
+
+
+def _counted(items: Iterable[Slip], progress: Callable[[int], None]) -> Iterator[Slip]:
+    for count, item in enumerate(items, start=1):
+        yield item
+        progress(count)
+
+
+def file_name(event: Event, unit: Agency | None, unsigned_only: bool, extension: str) -> str:
+    """The download's name, for the direct download and the background job alike."""
+    unit_code = unit.code if unit is not None else "semua"
+    suffix = "-belum-tanda-tangan" if unsigned_only else ""
+    return secure_filename(f"kode-undangan-{event.slug}-{unit_code}{suffix}.{extension}")
+
+
+# --- the background job --------------------------------------------------------------------------------------------
+
+def slips_job_params(unsigned_only: bool, base_url: str) -> dict:
+    """What a slips job keeps besides event and unit: the unsigned-only choice and the public address resolved in the
+    request that started it (with PUBLIC_BASE_URL empty, the worker has no request to ask)."""
+    return {"unsigned_only": unsigned_only, "base_url": base_url}
+
+
+def invitation_slips(job_id: int) -> None:
+    """The background job: build a staff member's slips PDF into the job's file, audited once it is built."""
+    from netralitas.jobs.models import JobProblem
+    from netralitas.jobs.services import Finished, JobRefused, job_event, run, write_job_file
+    from netralitas.masterdata.scope import get_unit_in_scope
+
+    def body(job, staff, progress) -> Finished:
+        event = job_event(job)
+        unit = get_unit_in_scope(staff, job.unit_id)
+        params = json.loads(job.params_json or "{}")
+        unsigned_only = bool(params.get("unsigned_only"))
+        audience = Audience.of(event, staff, unit)
+        if counts(audience, unsigned_only=unsigned_only)["total"] > slip_sheets.MAX_SLIPS_PER_PDF:
+            raise JobRefused(JobProblem.TOO_LARGE)
+        # Committed before the build: the progress writes go through a connection of their own (SQLite: one writer).
+        count = commit_retrying_once(db.session, lambda: prepare(event, audience, unsigned_only=unsigned_only))
+        progress(0, count)
+        content = build_slips_pdf(event, audience, unsigned_only=unsigned_only, base_url=params.get("base_url"),
+                                  progress=progress, beat=progress.beat)
+        write_job_file(job, lambda handle: handle.write(content))
+        progress.beat()
+        record_export(staff, event, unit, "pdf", count, unsigned_only=unsigned_only)
+        return Finished(count, file_name(event, unit, unsigned_only, "pdf"))
+
+    run(job_id, body)

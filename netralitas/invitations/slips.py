@@ -5,7 +5,7 @@ so every character and the hyphens between groups take the same width.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from fpdf import FPDF
@@ -32,7 +32,8 @@ INSTRUCTION = ("Pindai QR atau buka tautan, masukkan tanggal lahir Anda, lalu ta
 #: Page grid: the A4 page cut into 2 columns × 4 rows.
 COLUMNS, ROWS = 2, 4
 SLIPS_PER_PAGE = COLUMNS * ROWS
-#: Largest PDF one request builds: about 8 s and 60 MB for 5,000 slips; bigger sets go by unit or as CSV.
+#: Largest PDF: about 8 s and 60 MB for 5,000 slips; bigger sets go by unit or as CSV. Above BACKGROUND_EXPORT_ROWS
+#: it is built as a background job, not in a request.
 MAX_SLIPS_PER_PDF = 5000
 SLIP_W, SLIP_H = PAGE_W / COLUMNS, PAGE_H / ROWS
 #: Inner margin of a slip: keeps text off the cut lines and out of printers' unprintable border.
@@ -53,15 +54,23 @@ class Slip:
     url: str
 
 
-def slips_pdf(event_name: str, slips: Iterable[Slip], closes: str = "") -> bytes:
+def slips_pdf(event_name: str, slips: Iterable[Slip], closes: str = "",
+              beat: Callable[[], None] | None = None) -> bytes:
     """The PDF bytes of all slips, eight per A4 page in reading order; no slips give one blank page.
 
     closes is the signing deadline as printed ("22 November 2026, 15.00 WIB", core.timezones.local_time).
+    beat, when given, is called before and after the document is written out (seconds for thousands of
+    slips, with nothing else to report).
     """
     sheet = _SlipSheet(event_name, closes)
     for slip in slips:
         sheet.add(slip)
-    return sheet.output()
+    if beat is not None:
+        beat()
+    content = sheet.output()
+    if beat is not None:
+        beat()
+    return content
 
 
 class _SlipSheet:

@@ -1,4 +1,8 @@
-"""Invitation codes: agency admins download slips and CSV for their subtree; the help desk looks up and re-issues."""
+"""Invitation codes: agency admins download slips and CSV for their subtree; the help desk looks up and re-issues.
+
+Slips for more than BACKGROUND_EXPORT_ROWS employees are built by a background job (started here, watched and
+downloaded on the job pages), never inside a request.
+"""
 from __future__ import annotations
 
 import io
@@ -11,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
 from netralitas.auth.access import EXPORTERS, RUNNERS, roles_required
+from netralitas.core.forms import ConfirmForm
 from netralitas.core.qr import qr_svg
 from netralitas.core.sql import commit_retrying_once
-from netralitas.core.timezones import local_time
 from netralitas.core.urls import public_base_url
 from netralitas.events.models import Event
 from netralitas.events.rules import Audience
@@ -22,6 +26,8 @@ from netralitas.extensions import db
 from netralitas.invitations import exports, services, slips
 from netralitas.invitations import helpdesk as desk
 from netralitas.invitations.forms import ReissueForm
+from netralitas.jobs import services as jobs
+from netralitas.jobs.views import enqueue_or_warn
 from netralitas.masterdata.models import Agency, Employee
 from netralitas.masterdata.scope import get_employee_in_scope, get_unit_in_scope
 from netralitas.masterdata.services import agency_choices
@@ -39,7 +45,8 @@ def codes(event_id: int):
                            counts=exports.counts(Audience.of(event, current_user, unit), unsigned_only=unsigned_only),
                            agency_choices=agency_choices(current_user),
                            unit_id=request.args.get("unit", default_unit, type=int),
-                           max_slips=slips.MAX_SLIPS_PER_PDF)
+                           max_slips=slips.MAX_SLIPS_PER_PDF,
+                           background_rows=current_app.config["BACKGROUND_EXPORT_ROWS"], form=ConfirmForm())
 
 
 @bp.route("/<int:event_id>/undangan.csv")
@@ -54,24 +61,45 @@ def codes_csv(event_id: int):
     chunks = exports.csv_stream(current_app._get_current_object(), db.engine, event.id, query,
                                 public_base_url(current_app.config["PUBLIC_BASE_URL"]))
     response = Response(chunks, mimetype=exports.CSV_MIMETYPE)
-    return _attachment(response, _file_name(event, unit, unsigned_only, "csv"))
+    return _attachment(response, exports.file_name(event, unit, unsigned_only, "csv"))
 
 
 @bp.route("/<int:event_id>/undangan.pdf")
 @roles_required(*EXPORTERS)
 def codes_pdf(event_id: int):
+    """The slips PDF, built in this request for a selection up to BACKGROUND_EXPORT_ROWS employees."""
     event = db.get_or_404(Event, event_id)
     unit, unsigned_only = _unit(), _unsigned_only()
     audience = Audience.of(event, current_user, unit)
-    if exports.counts(audience, unsigned_only=unsigned_only)["total"] > slips.MAX_SLIPS_PER_PDF:
+    total = exports.counts(audience, unsigned_only=unsigned_only)["total"]
+    back = url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int), belum=request.args.get("belum"))
+    if total > slips.MAX_SLIPS_PER_PDF:
         flash(_("Terlalu banyak pegawai untuk satu PDF (maksimal %(n)d). Pilih unit yang lebih kecil, atau unduh CSV.",
                 n=slips.MAX_SLIPS_PER_PDF), "warning")
-        return redirect(url_for(".codes", event_id=event.id, unit=request.args.get("unit", type=int),
-                                belum=request.args.get("belum")))
+        return redirect(back)
+    if total > current_app.config["BACKGROUND_EXPORT_ROWS"]:
+        flash(_("Slip untuk %(count)d pegawai dibuat di latar belakang, tidak langsung diunduh. Tekan “Buat PDF di "
+                "latar belakang”.", count=total), "info")
+        return redirect(back, 303)
     commit_retrying_once(db.session, lambda: _prepare_export(event, audience, unit, unsigned_only, "pdf"))
-    rows = exports.iter_rows(exports.rows_query(audience, unsigned_only=unsigned_only))
-    content = slips.slips_pdf(event.name, exports.slips(event.id, rows), closes=_closes(event))
-    return _pdf(content, _file_name(event, unit, unsigned_only, "pdf"))
+    content = exports.build_slips_pdf(event, audience, unsigned_only=unsigned_only)
+    return _pdf(content, exports.file_name(event, unit, unsigned_only, "pdf"))
+
+
+@bp.route("/<int:event_id>/undangan.pdf/tugas", methods=["POST"])
+@roles_required(*EXPORTERS)
+def codes_pdf_job(event_id: int):
+    """Start building the slips PDF of the same selection in the background (?unit=, ?belum=1); show its page."""
+    event = db.get_or_404(Event, event_id)
+    unit, unsigned_only = _unit(), _unsigned_only()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    base_url = public_base_url(current_app.config["PUBLIC_BASE_URL"])
+    job = jobs.start(current_user, "invitation_slips", event, unit, file_format="pdf",
+                     params=exports.slips_job_params(unsigned_only, base_url))
+    db.session.commit()
+    enqueue_or_warn(job)
+    return redirect(url_for("jobs.job_detail", job_id=job.id))
 
 
 @bp.route("/<int:event_id>/bantuan")
@@ -129,7 +157,7 @@ def slip_pdf(event_id: int, employee_id: int):
         flash(_("Kode %(name)s sudah tidak berlaku (sertifikatnya dicabut). Terbitkan ulang kodenya setelah memeriksa "
                 "KTP atau kartu pegawai.", name=employee.name), "warning")
         return redirect(url_for(".helpdesk", event_id=event.id, q=employee.nip or employee.nik))
-    content = slips.slips_pdf(event.name, exports.slips(event.id, [row]), closes=_closes(event))
+    content = slips.slips_pdf(event.name, exports.slips(event.id, [row]), closes=exports.deadline_text(event))
     return _pdf(content, secure_filename(f"slip-{event.slug}-{employee.id}.pdf"))
 
 
@@ -159,21 +187,10 @@ def _prepare_export(event: Event, audience: Audience, unit: Agency | None, unsig
     return count
 
 
-def _file_name(event: Event, unit: Agency | None, unsigned_only: bool, extension: str) -> str:
-    unit_code = unit.code if unit is not None else "semua"
-    suffix = "-belum-tanda-tangan" if unsigned_only else ""
-    return secure_filename(f"kode-undangan-{event.slug}-{unit_code}{suffix}.{extension}")
-
-
 def _attachment(response: Response, file_name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
     return response
-
-
-def _closes(event: Event) -> str:
-    """The signing deadline as the slips print it, in the display time zone."""
-    return local_time(event.closes_dt, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def _pdf(content: bytes, file_name: str) -> Response:
