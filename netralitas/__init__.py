@@ -169,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.home.views import bp as home_bp
     from netralitas.invitations.views import bp as invitations_bp
     from netralitas.jobs.views import bp as jobs_bp
+    from netralitas.legal.views import bp as legal_bp
     from netralitas.masterdata.imports.views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
     from netralitas.ops.views import bp as ops_bp
@@ -181,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
         home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp,
         certificate_admin_bp, certificates_bp, certificate_exports_bp,
         reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp, jobs_bp,
+        legal_bp,
         calendar_bp,
     )
     for bp in blueprints:
