@@ -150,6 +150,19 @@ ACCESS: dict[str, Access] = {
     "calendar.year_view": Access(SUPER_ONLY, post_ok=200),
     "calendar.delete_day_off": Access(SUPER_ONLY, ok=404, post_ok=404),
     "calendar.import_cuti_bersama": Access(SUPER_ONLY, post_ok=302),
+    # Legal catalogue (violation forms, sanctions, deadlines): super admins only. An empty add form is shown again;
+    # code "x" names no form, sanction or deadline rule.
+    "legal.form_list": Access(SUPER_ONLY),
+    "legal.form_create": Access(SUPER_ONLY, post_ok=200),
+    "legal.form_edit": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "legal.form_toggle": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "legal.sanction_list": Access(SUPER_ONLY),
+    "legal.sanction_create": Access(SUPER_ONLY, post_ok=200),
+    "legal.sanction_edit": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "legal.sanction_toggle": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "legal.deadline_list": Access(SUPER_ONLY),
+    "legal.deadline_edit": Access(SUPER_ONLY, ok=404, post_ok=404),
+    "legal.deadline_reset": Access(SUPER_ONLY, ok=404, post_ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
