@@ -7,22 +7,27 @@ still required to sign it.
 The ZIP is written entry by entry into a sink that the response drains after each PDF, so memory holds
 one batch of records and one PDF, never the archive. Entries are stored, not deflated: the PDFs are
 compressed already. Their order is known (unit code, then name) and `daftar.csv` comes last.
+
+Above BACKGROUND_EXPORT_ROWS certificates the same archive, byte for byte, is written by a background job
+(`certificate_zip`) into an owner-only file instead of a response.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask
+from flask import Flask, current_app
+from werkzeug.utils import secure_filename
 
 from netralitas.audit.services import record
 from netralitas.certificates.models import Certificate
@@ -40,7 +45,8 @@ if TYPE_CHECKING:
 
 #: Certificates loaded per database round trip (each carries a signature image of up to 150 KB).
 BATCH_SIZE = 50
-#: Largest ZIP one request builds: at ~30 ms per certificate about two and a half minutes; bigger sets go by unit.
+#: Largest ZIP: at ~30 ms per certificate about two and a half minutes; bigger sets go by unit. Above
+#: BACKGROUND_EXPORT_ROWS it is built as a background job, not streamed from a request.
 MAX_CERTIFICATES_PER_ZIP = 5000
 MANIFEST_NAME = "daftar.csv"
 MANIFEST_COLUMNS = ("nama", "nip", "nik", "unit", "kode_unit", "kategori", "waktu_tanda_tangan", "kehadiran",
@@ -119,10 +125,35 @@ def zip_stream(app: Flask, ids: list[int], base_url: str) -> Iterator[bytes]:
     iterator half-way): each batch is read in a short app context and rendered outside it. A certificate
     revoked after the request counted it is left out. base_url is the public address resolved in the request.
     """
-    letterhead = Letterhead.from_config(app.config, base_url)
     sink = _Sink()
+    for _count in _write_zip(sink, app, ids, base_url):
+        yield sink.take()
+    yield sink.take()
+
+
+def write_zip(handle: IO[bytes], app: Flask, ids: list[int], base_url: str,
+              progress: Callable[[int], None] | None = None) -> int:
+    """The same ZIP as zip_stream, byte for byte, written into a file; the number of certificates in it.
+
+    progress, when given, hears the number of certificates written after each one.
+    """
+    count = 0
+    for count in _write_zip(_Forward(handle), app, ids, base_url):
+        if progress is not None:
+            progress(count)
+    return count
+
+
+def _write_zip(target: io.RawIOBase, app: Flask, ids: list[int], base_url: str) -> Iterator[int]:
+    """Write the ZIP into an unseekable target, yielding how many certificates are in after each one; the manifest
+    and the central directory follow the last yield.
+
+    The target is unseekable on purpose: zipfile then writes each entry once, front to back, the same way for a
+    response and for a file.
+    """
+    letterhead = Letterhead.from_config(app.config, base_url)
     manifest: list[list[str]] = []
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(target, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for start in range(0, len(ids), BATCH_SIZE):
             with app.app_context():
                 entries = _load_entries(ids[start:start + BATCH_SIZE], letterhead)
@@ -130,9 +161,22 @@ def zip_stream(app: Flask, ids: list[int], base_url: str) -> Iterator[bytes]:
                 archive.writestr(_zip_info(entry.path, entry.sheet.signed_dt, letterhead.timezone),
                                  render(entry.sheet, letterhead))
                 manifest.append(entry.manifest)
-                yield sink.take()
+                yield len(manifest)
         archive.writestr(_zip_info(MANIFEST_NAME, None, letterhead.timezone), manifest_csv(manifest))
-    yield sink.take()
+
+
+class _Forward(io.RawIOBase):
+    """A write-only, unseekable view of a file: what is written goes straight on to it."""
+
+    def __init__(self, handle: IO[bytes]):
+        super().__init__()
+        self._handle = handle
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self._handle.write(bytes(data))
 
 
 def _load_entries(batch: list[int], letterhead: Letterhead) -> list[_Entry]:
@@ -189,3 +233,38 @@ def manifest_csv(rows: list[list[str]]) -> bytes:
     writer.writerow(MANIFEST_COLUMNS)
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def file_name(event: Event, unit: Agency | None) -> str:
+    """The download's name, for the streamed ZIP and the background job alike."""
+    unit_code = unit.code if unit is not None else "semua"
+    return secure_filename(f"sertifikat-{event.slug}-{unit_code}.zip")
+
+
+# --- the background job --------------------------------------------------------------------------------------------
+
+def certificate_zip(job_id: int) -> None:
+    """The background job: write a staff member's certificate ZIP into the job's file, audited once it is built.
+
+    The job keeps {"base_url"}: the public address resolved in the request that started it (with PUBLIC_BASE_URL
+    empty, the worker has no request to ask).
+    """
+    from netralitas.jobs.models import JobProblem
+    from netralitas.jobs.services import Finished, JobRefused, job_event, run, write_job_file
+    from netralitas.masterdata.scope import get_unit_in_scope
+
+    def body(job, staff, progress) -> Finished:
+        event = job_event(job)
+        unit = get_unit_in_scope(staff, job.unit_id)
+        ids = certificate_ids(Audience.of(event, staff, unit))
+        if len(ids) > MAX_CERTIFICATES_PER_ZIP:
+            raise JobRefused(JobProblem.TOO_LARGE)
+        progress(0, len(ids))
+        base_url = json.loads(job.params_json or "{}").get("base_url") or ""
+        app = current_app._get_current_object()
+        count = write_job_file(job, lambda handle: write_zip(handle, app, ids, base_url, progress))
+        progress.beat()
+        record_export(staff, event, unit, count)
+        return Finished(count, file_name(event, unit))
+
+    run(job_id, body)
