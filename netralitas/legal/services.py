@@ -45,7 +45,12 @@ GROUP_OF_CATEGORY = {
 
 
 class LegalCatalogueError(ValueError):
-    """A catalogue change that breaks a rule; str() is the message in the reader's language (a lazy string)."""
+    """A catalogue change that breaks a rule; str() is the message in the reader's language (a lazy string), `field`
+    the input it is about (a form field name) when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- reading ---------------------------------------------------------------------------------------------------------
@@ -118,17 +123,17 @@ def clean_code(code: str) -> str:
     code = (code or "").strip().upper()
     if not code or len(code) > CODE_MAX or not CODE_PATTERN.fullmatch(code):
         raise LegalCatalogueError(_l("Kode hanya boleh berisi huruf A-Z, angka dan tanda hubung, paling panjang "
-                                     "%(max)d karakter.", max=CODE_MAX))
+                                     "%(max)d karakter.", max=CODE_MAX), "code")
     return code
 
 
-def clean_text(text: str, max_length: int, what: str) -> str:
+def clean_text(text: str, max_length: int, what: str, field: str) -> str:
     """Text on one line with single spaces, without control characters, within its length, or LegalCatalogueError."""
     cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
     if not cleaned:
-        raise LegalCatalogueError(_l("%(what)s wajib diisi.", what=what))
+        raise LegalCatalogueError(_l("%(what)s wajib diisi.", what=what), field)
     if len(cleaned) > max_length:
-        raise LegalCatalogueError(_l("%(what)s paling panjang %(max)d karakter.", what=what, max=max_length))
+        raise LegalCatalogueError(_l("%(what)s paling panjang %(max)d karakter.", what=what, max=max_length), field)
     return cleaned
 
 
@@ -137,9 +142,9 @@ def create_form(actor: Staff, *, code: str, violation_class: ViolationClass, san
     """Add a violation form; its code must be new."""
     code = clean_code(code)
     if form_by_code(code) is not None:
-        raise LegalCatalogueError(_l("Kode %(code)s sudah dipakai.", code=code))
+        raise LegalCatalogueError(_l("Kode %(code)s sudah dipakai.", code=code), "code")
     form = ViolationForm(code=code, violation_class=violation_class, sanction_level=sanction_level,
-                         text=clean_text(text, 500, _l("Uraian")), source=clean_text(source, 300, _l("Sumber")))
+                         text=clean_text(text, 500, _l("Uraian"), "text"), source=clean_text(source, 300, _l("Sumber"), "source"))
     db.session.add(form)
     db.session.flush()
     record(actor, "legal.form_create", "violation_form", form.id, f"Bentuk pelanggaran {code} ditambahkan",
@@ -151,7 +156,7 @@ def update_form(actor: Staff, form: ViolationForm, *, violation_class: Violation
                 text: str, source: str) -> ViolationForm:
     """Change a violation form's class, level, text or source (never its code)."""
     values = {"violation_class": violation_class, "sanction_level": sanction_level,
-              "text": clean_text(text, 500, _l("Uraian")), "source": clean_text(source, 300, _l("Sumber"))}
+              "text": clean_text(text, 500, _l("Uraian"), "text"), "source": clean_text(source, 300, _l("Sumber"), "source")}
     changes = _apply(form, values)
     if changes:
         record(actor, "legal.form_update", "violation_form", form.id, f"Bentuk pelanggaran {form.code} diubah", changes)
@@ -173,9 +178,9 @@ def create_sanction(actor: Staff, *, code: str, employee_group: SanctionGroup, l
     """Add a sanction to a group's menu; its code must be new."""
     code = clean_code(code)
     if sanction_by_code(code) is not None:
-        raise LegalCatalogueError(_l("Kode %(code)s sudah dipakai.", code=code))
-    sanction = Sanction(code=code, employee_group=employee_group, level=level, text=clean_text(text, 500, _l("Uraian")),
-                        duration_months=_clean_duration(duration_months), source=clean_text(source, 300, _l("Sumber")),
+        raise LegalCatalogueError(_l("Kode %(code)s sudah dipakai.", code=code), "code")
+    sanction = Sanction(code=code, employee_group=employee_group, level=level, text=clean_text(text, 500, _l("Uraian"), "text"),
+                        duration_months=_clean_duration(duration_months), source=clean_text(source, 300, _l("Sumber"), "source"),
                         position=position)
     db.session.add(sanction)
     db.session.flush()
@@ -187,8 +192,8 @@ def create_sanction(actor: Staff, *, code: str, employee_group: SanctionGroup, l
 def update_sanction(actor: Staff, sanction: Sanction, *, level: SanctionLevel, text: str,
                     duration_months: int | None, source: str, position: int) -> Sanction:
     """Change a sanction's level, text, term, source or menu position (never its code or group)."""
-    values = {"level": level, "text": clean_text(text, 500, _l("Uraian")),
-              "duration_months": _clean_duration(duration_months), "source": clean_text(source, 300, _l("Sumber")),
+    values = {"level": level, "text": clean_text(text, 500, _l("Uraian"), "text"),
+              "duration_months": _clean_duration(duration_months), "source": clean_text(source, 300, _l("Sumber"), "source"),
               "position": position}
     changes = _apply(sanction, values)
     if changes:
@@ -212,9 +217,9 @@ def set_deadline_days(actor: Staff, key: str, days: int) -> DeadlineRule:
     if not rule.min_days <= days <= rule.max_days:
         if rule.is_fixed:
             raise LegalCatalogueError(_l("Tenggat ini ditetapkan peraturan: %(days)d hari kerja, tidak dapat diubah.",
-                                         days=rule.min_days))
+                                         days=rule.min_days), "working_days")
         raise LegalCatalogueError(_l("Tenggat harus antara %(min)d dan %(max)d hari kerja.",
-                                     min=rule.min_days, max=rule.max_days))
+                                     min=rule.min_days, max=rule.max_days), "working_days")
     if rule.working_days != days:
         before = rule.working_days
         rule.working_days = days
@@ -232,7 +237,7 @@ def reset_deadline(actor: Staff, key: str) -> DeadlineRule:
 
 def _clean_duration(months: int | None) -> int | None:
     if months is not None and not 1 <= months <= 120:
-        raise LegalCatalogueError(_l("Lama sanksi harus antara 1 dan 120 bulan, atau dikosongkan."))
+        raise LegalCatalogueError(_l("Lama sanksi harus antara 1 dan 120 bulan, atau dikosongkan."), "duration_months")
     return months
 
 

@@ -37,7 +37,7 @@ def form_create():
                 sanction_level=SanctionLevel(form.sanction_level.data), text=form.text.data, source=form.source.data)
         except services.LegalCatalogueError as exc:
             db.session.rollback()
-            form.code.errors.append(str(exc))
+            _say(form, exc, "code")
         else:
             db.session.commit()
             flash(_("Bentuk pelanggaran %(code)s ditambahkan.", code=created.code), "success")
@@ -58,7 +58,7 @@ def form_edit(code: str):
                                  source=form.source.data)
         except services.LegalCatalogueError as exc:
             db.session.rollback()
-            form.text.errors.append(str(exc))
+            _say(form, exc, "text")
         else:
             db.session.commit()
             flash(_("Bentuk pelanggaran %(code)s disimpan.", code=code), "success")
@@ -102,7 +102,7 @@ def sanction_create():
                 source=form.source.data, position=form.position.data)
         except services.LegalCatalogueError as exc:
             db.session.rollback()
-            form.code.errors.append(str(exc))
+            _say(form, exc, "code")
         else:
             db.session.commit()
             flash(_("Sanksi %(code)s ditambahkan.", code=created.code), "success")
@@ -123,7 +123,7 @@ def sanction_edit(code: str):
                                      position=form.position.data)
         except services.LegalCatalogueError as exc:
             db.session.rollback()
-            form.text.errors.append(str(exc))
+            _say(form, exc, "text")
         else:
             db.session.commit()
             flash(_("Sanksi %(code)s disimpan.", code=code), "success")
@@ -162,7 +162,7 @@ def deadline_edit(code: str):
             services.set_deadline_days(current_user, rule.key, form.working_days.data)
         except services.LegalCatalogueError as exc:
             db.session.rollback()
-            form.working_days.errors.append(str(exc))
+            _say(form, exc, "working_days")
         else:
             db.session.commit()
             flash(_("Tenggat \"%(label)s\" disimpan.", label=rule.label), "success")
@@ -182,6 +182,12 @@ def deadline_reset(code: str):
                 days=rule.legal_default), "success")
         return redirect(url_for("legal.deadline_list"))
     return render_template("legal/deadline_reset.html", form=form, rule=rule)
+
+
+def _say(form, error: services.LegalCatalogueError, default: str) -> None:
+    """Show a service's refusal under the field it is about (else under `default`), the typed values kept."""
+    field = form[error.field] if error.field in form else form[default]
+    field.errors = [*field.errors, str(error)]
 
 
 def _rule_or_404(key: str):

@@ -61,6 +61,16 @@ def test_a_taken_code_is_said_on_the_code_field(admin_client):
     assert "Kode ETIK-01 sudah dipakai." in response.get_data(as_text=True)
 
 
+def test_the_service_refusal_is_said_under_its_field(admin_client):
+    # A zero-width space passes the form's "required" check; the service finds no printable text in it.
+    response = admin_client.post("/admin/katalog/baru", data={
+        "code": "DIS-21", "violation_class": "etik", "sanction_level": "moral", "text": "\u200b", "source": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.index('name="text"') < page.index("Uraian wajib diisi.") < page.index('name="source"')
+    assert services.form_by_code("DIS-21") is None
+
+
 def test_an_unknown_class_is_refused(admin_client):
     response = admin_client.post("/admin/katalog/baru", data={
         "code": "X-1", "violation_class": "pidana", "sanction_level": "moral", "text": "x", "source": "y"})
