@@ -148,6 +148,10 @@ class Config:
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
         self.WTF_CSRF_TIME_LIMIT = None  # a long event day must not expire forms at the venue
         self.PER_PAGE = 50
+        #: A case's running deadline is flagged "segera jatuh tempo" this many working days before it falls due.
+        self.CASE_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASE_DUE_SOON_WORKING_DAYS", "3"))
+        #: Largest evidence file (PDF, JPEG, PNG) accepted on a case; below MAX_UPLOAD_BYTES, which caps the request.
+        self.CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024))
         # Email reminders (SMTP). Nothing is sent while MAIL_SERVER is empty; the reminder screen says so.
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
         #: STARTTLS on a plain connection (usually port 587); MAIL_USE_SSL is TLS from the start (usually 465).

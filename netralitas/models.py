@@ -1,6 +1,7 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
 from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.auth.models import ApiToken, Role, Staff
+from netralitas.cases.models import Case, CaseEvidence, CaseMember, CaseReporter, CaseStep
 from netralitas.certificates.models import Certificate
 from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.jobs.models import Job
@@ -8,5 +9,6 @@ from netralitas.masterdata.models import Agency, Category, Employee, PendingImpo
 from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
-__all__ = ["Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Category", "Certificate", "DeclarationText",
+__all__ = ["Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Case", "CaseEvidence", "CaseMember",
+           "CaseReporter", "CaseStep", "Category", "Certificate", "DeclarationText",
            "EmailReminder", "Employee", "Event", "Invitation", "Job", "PendingImport", "Role", "Signature", "Staff"]

@@ -163,6 +163,17 @@ ACCESS: dict[str, Access] = {
     "legal.deadline_list": Access(SUPER_ONLY),
     "legal.deadline_edit": Access(SUPER_ONLY, ok=404, post_ok=404),
     "legal.deadline_reset": Access(SUPER_ONLY, ok=404, post_ok=404),
+    # Cases: every staff role has the list (it shows only the cases they may see: none here); a case officer or super
+    # admin opens cases (no account here is a case officer); case id given is nobody's, so every role gets 404 on
+    # it, members or not (tests/cases covers members, non-members of the employee's own unit, and scope).
+    "cases.case_list": Access(STAFF),
+    "cases.intake": Access(SUPER_ONLY, post_ok=200),  # without ?pegawai= the search page is shown again
+    "cases.detail": Access(STAFF, ok=404),
+    "cases.add_evidence": Access(STAFF, post_ok=404),
+    "cases.evidence_file": Access(STAFF, ok=404),
+    "cases.add_member": Access(STAFF, post_ok=404),
+    "cases.triage": Access(STAFF, post_ok=404),
+    "cases.reporter": Access(SUPER_ONLY, ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
@@ -170,6 +181,7 @@ PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_forma
                     "action": "buka", "code": "x", "certificate_id": 999999,
                     "kid": "x", "token_id": 999999, "job_id": 999999}
 PLAIN_URL_VALUES["day_off_id"] = 999999  # the calendar's days off: no such row
+PLAIN_URL_VALUES.update(case_id=999999, evidence_id=999999)  # cases and their evidence: no such rows
 
 
 @dataclass

@@ -59,6 +59,7 @@ class StaffForm(AppForm):
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=PASSWORD_LENGTH_MESSAGE)],
     )
     is_active = BooleanField(_l("Akun aktif"), default=True)
+    is_case_officer = BooleanField(_l("Petugas kasus netralitas"))
     submit = SubmitField(_l("Simpan"))
 
     def validate_agency_id(self, field) -> None:

@@ -48,6 +48,8 @@ class Staff(UserMixin, db.Model):
     #: Root of the subtree this account may see; required for agency admins.
     agency_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agencies.id"))
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
+    #: Case officer (BKPSDM/BKD): may open neutrality cases and see every case about employees in their scope.
+    is_case_officer: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     #: Part of the login cookie; rotating it ends every session of this account.
     session_nonce: so.Mapped[str] = so.mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     last_login_dt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -58,24 +58,26 @@ def load_staff(session_id: str) -> Staff | None:
 
 
 def create_staff(actor: Staff | str | None, *, email: str, name: str, role: Role, password: str,
-                 agency_id: int | None = None, is_active: bool = True) -> Staff:
+                 agency_id: int | None = None, is_active: bool = True, is_case_officer: bool = False) -> Staff:
     """Create a staff account; emails are unique."""
     email = normalize_email(email)
     if find_staff_by_email(email) is not None:
         raise StaffError(_l("Email %(email)s sudah dipakai akun lain.", email=email))
     _check_scope(role, agency_id)
     agency_id = _scope_of(role, agency_id)
-    staff = Staff(email=email, name=name.strip(), role=role, agency_id=agency_id, is_active_account=is_active)
+    staff = Staff(email=email, name=name.strip(), role=role, agency_id=agency_id, is_active_account=is_active,
+                  is_case_officer=is_case_officer)
     staff.set_password(password)
     db.session.add(staff)
     db.session.flush()
     record(actor, "staff.create", "staff", staff.id, f"Akun {email} dibuat ({role.value})",
-           {"email": email, "role": role.value, "agency_id": agency_id})
+           {"email": email, "role": role.value, "agency_id": agency_id, "is_case_officer": is_case_officer})
     return staff
 
 
 def update_staff(actor: Staff, staff: Staff, *, email: str, name: str, role: Role,
-                 agency_id: int | None, is_active: bool, password: str | None = None) -> Staff:
+                 agency_id: int | None, is_active: bool, password: str | None = None,
+                 is_case_officer: bool | None = None) -> Staff:
     """Change an account; deactivating or changing the password ends its sessions."""
     email = normalize_email(email)
     other = find_staff_by_email(email)
@@ -85,16 +87,19 @@ def update_staff(actor: Staff, staff: Staff, *, email: str, name: str, role: Rol
         raise StaffError(_l("Anda tidak dapat menonaktifkan atau menurunkan peran akun Anda sendiri."))
     _check_scope(role, agency_id)
     before = {"email": staff.email, "role": staff.role.value, "agency_id": staff.agency_id,
-              "is_active": staff.is_active_account}
+              "is_active": staff.is_active_account, "is_case_officer": staff.is_case_officer}
     staff.email, staff.name, staff.role = email, name.strip(), role
     staff.agency_id = _scope_of(role, agency_id)
     if staff.is_active_account and not is_active:
         staff.end_sessions()
     staff.is_active_account = is_active
+    if is_case_officer is not None:
+        staff.is_case_officer = is_case_officer
     if password:
         staff.set_password(password)
     after = {"email": staff.email, "role": staff.role.value, "agency_id": staff.agency_id,
-             "is_active": staff.is_active_account, "password_changed": bool(password)}
+             "is_active": staff.is_active_account, "is_case_officer": staff.is_case_officer,
+             "password_changed": bool(password)}
     record(actor, "staff.update", "staff", staff.id, f"Akun {email} diubah", {"before": before, "after": after})
     return staff
 

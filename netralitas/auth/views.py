@@ -112,7 +112,7 @@ def staff_create():
                 staff = services.create_staff(
                     current_user, email=form.email.data, name=form.name.data, role=Role(form.role.data),
                     password=form.password.data, agency_id=form.agency_id.data or None,
-                    is_active=form.is_active.data,
+                    is_active=form.is_active.data, is_case_officer=form.is_case_officer.data,
                 )
             except services.StaffError as exc:
                 db.session.rollback()
@@ -138,7 +138,7 @@ def staff_edit(staff_id: int):
             services.update_staff(
                 current_user, staff, email=form.email.data, name=form.name.data, role=Role(form.role.data),
                 agency_id=form.agency_id.data or None, is_active=form.is_active.data,
-                password=form.password.data or None,
+                password=form.password.data or None, is_case_officer=form.is_case_officer.data,
             )
         except services.StaffError as exc:
             db.session.rollback()

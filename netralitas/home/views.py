@@ -71,6 +71,7 @@ def _menu() -> list[tuple]:
         ("reports.index", _l("Rekap"), everyone),
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
+        ("cases.case_list", _l("Kasus"), everyone),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),
         ("certificate_admin.lookup", _l("Sertifikat"), (Role.SUPER_ADMIN,)),
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),

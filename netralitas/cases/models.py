@@ -1,0 +1,155 @@
+"""Neutrality cases: a suspected violation by one employee, its team, evidence, reporter and every step on the record."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from netralitas.auth.models import Staff
+from netralitas.db import UTCDateTime, enum_column, utcnow
+from netralitas.extensions import db
+from netralitas.masterdata.models import Employee
+
+
+class CaseSource(enum.StrEnum):
+    """Where a case came from: a referral letter (with number and date) or a finding or report."""
+
+    BAWASLU = "bawaslu"
+    BKN = "bkn"
+    INSPECTORATE = "inspectorate"
+    OTHER_LETTER = "other_letter"
+    INTERNAL = "internal"  # an internal finding (the employee's superior, BKPSDM)
+    PUBLIC = "public"  # a report from the public
+    MEDIA = "media"  # a press or social-media report
+
+    @property
+    def is_letter(self) -> bool:
+        """A recommendation letter: its follow-up deadline runs from the day it was received."""
+        return self in (CaseSource.BAWASLU, CaseSource.BKN, CaseSource.INSPECTORATE, CaseSource.OTHER_LETTER)
+
+
+class CaseStage(enum.StrEnum):
+    """Where a case stands; the flow runs intake → examination → decision → reported, or ends at triage."""
+
+    TRIAGE = "triage"  # received, waiting for the decision to continue, forward or close
+    EXAMINATION = "examination"  # continued: summons, examination record
+    DECISION = "decision"  # examined: waiting for the PPK's decision and decree
+    DECIDED = "decided"  # decree issued: delivery and objection windows run
+    REPORTED = "reported"  # the referrer was told; the case is over
+    FORWARDED = "forwarded"  # sent to Gakkumdu or Bawaslu: not the employer's to decide
+    CLOSED = "closed"  # closed as unfounded, with a reason
+
+    @property
+    def is_open(self) -> bool:
+        return self in (CaseStage.TRIAGE, CaseStage.EXAMINATION, CaseStage.DECISION, CaseStage.DECIDED)
+
+
+class CaseMemberRole(enum.StrEnum):
+    """What a staff member does on one case; membership is what lets anyone but a case officer see it."""
+
+    OFFICER = "officer"  # runs the case (its opener by default)
+    EXAMINER = "examiner"  # on the examination team: the direct superior, the inspectorate, BKPSDM
+    PPK_DELEGATE = "ppk_delegate"  # records the decision for the PPK
+
+
+class Case(db.Model):
+    """One suspected violation by one employee."""
+
+    __tablename__ = "cases"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: "KN-2026-0007": shown on every page and document; unique per install.
+    number: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    employee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("employees.id"), index=True)
+    violation_form_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("violation_forms.id"))
+    source: so.Mapped[CaseSource] = enum_column(CaseSource)
+    #: The referral letter (sources that send one): number, date and the day it was received.
+    letter_number: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    letter_date: so.Mapped[date | None]
+    received_on: so.Mapped[date]
+    occurred_on: so.Mapped[date | None]
+    known_on: so.Mapped[date | None]
+    #: What happened, as the letter or finding says it (case data: never public).
+    summary: so.Mapped[str] = so.mapped_column(sa.Text)
+    stage: so.Mapped[CaseStage] = enum_column(CaseStage, default=CaseStage.TRIAGE, index=True)
+    #: Why the case was forwarded or closed at triage.
+    triage_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    forwarded_to: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    employee: so.Mapped[Employee] = so.relationship()
+    members: so.Mapped[list[CaseMember]] = so.relationship(back_populates="case", cascade="all, delete-orphan")
+    evidence: so.Mapped[list[CaseEvidence]] = so.relationship(back_populates="case", cascade="all, delete-orphan",
+                                                              order_by="CaseEvidence.id")
+    steps: so.Mapped[list[CaseStep]] = so.relationship(back_populates="case", cascade="all, delete-orphan",
+                                                       order_by="CaseStep.id")
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number}>"
+
+
+class CaseMember(db.Model):
+    """A staff member on a case's team."""
+
+    __tablename__ = "case_members"
+    __table_args__ = (sa.UniqueConstraint("case_id", "staff_id", "role"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    staff_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"), index=True)
+    role: so.Mapped[CaseMemberRole] = enum_column(CaseMemberRole)
+    added_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="members")
+    staff: so.Mapped[Staff] = so.relationship()
+
+
+class CaseEvidence(db.Model):
+    """An evidence file: stored under instance/case-files/ by its SHA-256, metadata stripped from images."""
+
+    __tablename__ = "case_evidence"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: The name it was uploaded under (shown; the file on disk is named by its hash).
+    file_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(50))
+    size: so.Mapped[int]
+    #: SHA-256 of the stored bytes (after EXIF was stripped from an image), hex.
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    uploaded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    uploaded_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="evidence")
+
+
+class CaseReporter(db.Model):
+    """Who reported (a public or media report, an internal finding): kept apart, shown to super admins only."""
+
+    __tablename__ = "case_reporters"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    contact: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+
+class CaseStep(db.Model):
+    """One thing that happened on a case (opened, triaged, summoned, …): the case's own timeline."""
+
+    __tablename__ = "case_steps"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: e.g. "opened", "continued", "forwarded", "closed", "member_added", "evidence_added".
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("staff.id"))
+    at_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="steps")

@@ -1,0 +1,266 @@
+"""Case screens: the list with deadline flags, intake, the case file (team, evidence, declarations, triage)."""
+from __future__ import annotations
+
+import functools
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from netralitas.auth.access import ALL_STAFF, roles_required
+from netralitas.auth.models import Role, Staff
+from netralitas.calendar.services import local_today, work_calendar
+from netralitas.cases import services
+from netralitas.cases.deadlines import DeadlineState, current_deadline
+from netralitas.cases.forms import (
+    MEMBER_LABELS,
+    SOURCE_LABELS,
+    TRIAGE_LABELS,
+    EvidenceForm,
+    IntakeForm,
+    MemberForm,
+    TriageForm,
+)
+from netralitas.cases.models import Case, CaseMemberRole, CaseSource, CaseStage
+from netralitas.core.evidence import EvidenceError, EvidenceProblem, clean_evidence
+from netralitas.core.forms import select_choices
+from netralitas.extensions import db
+from netralitas.legal import services as legal
+from netralitas.masterdata.models import Employee
+from netralitas.masterdata.scope import employee_scope, get_employee_in_scope
+
+bp = Blueprint("cases", __name__, url_prefix="/admin/kasus")
+
+STAGE_LABELS = {
+    CaseStage.TRIAGE: _l("Penelaahan"),
+    CaseStage.EXAMINATION: _l("Pemeriksaan"),
+    CaseStage.DECISION: _l("Menunggu keputusan"),
+    CaseStage.DECIDED: _l("Diputuskan"),
+    CaseStage.REPORTED: _l("Selesai dilaporkan"),
+    CaseStage.FORWARDED: _l("Diteruskan"),
+    CaseStage.CLOSED: _l("Ditutup"),
+}
+EVIDENCE_PROBLEMS = {
+    EvidenceProblem.EMPTY: _l("Berkas kosong."),
+    EvidenceProblem.TOO_LARGE: _l("Berkas terlalu besar."),
+    EvidenceProblem.WRONG_TYPE: _l("Hanya PDF, JPG atau PNG yang diterima (dilihat dari isinya, bukan namanya)."),
+    EvidenceProblem.BROKEN: _l("Berkas rusak atau tidak dapat dibaca."),
+}
+#: Employees listed on the intake's search page.
+PICK_LIMIT = 20
+
+
+@bp.route("")
+@roles_required(*ALL_STAFF)
+def case_list():
+    """The cases the staff member may see, with the running deadline of each; search and filter by stage."""
+    q = (request.args.get("q") or "").strip()[:100]
+    stage = request.args.get("tahap") or ""
+    wanted = CaseStage(stage) if stage in {s.value for s in CaseStage} else None
+    page = db.paginate(services.cases_for(current_user, stage=wanted, search=q),
+                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    deadlines = _deadlines(page.items)
+    return render_template("cases/list.html", page=page, q=q, stage=stage, deadlines=deadlines,
+                           stage_labels=STAGE_LABELS, DeadlineState=DeadlineState,
+                           may_open=services.may_open_cases(current_user))
+
+
+def case_officers_only(view):
+    """Signed-in staff who may open cases (super admins, case officers); others get 403."""
+
+    @functools.wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        if not services.may_open_cases(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@case_officers_only
+def intake():
+    """Step 1 picks the employee (search within scope); step 2 is the intake form for that employee."""
+    employee_id = request.args.get("pegawai", 0, type=int)
+    if not employee_id:
+        if request.method == "POST":
+            flash(_("Pilih pegawai terlebih dahulu."), "warning")
+        q = (request.args.get("q") or "").strip()[:100]
+        found = _employees_matching(q) if q else []
+        return render_template("cases/pick_employee.html", q=q, found=found)
+    employee = get_employee_in_scope(current_user, employee_id)
+    form = IntakeForm()
+    form.violation_form_id.choices = select_choices((f.id, f"{f.code} — {f.text}") for f in legal.active_forms())
+    if form.validate_on_submit():
+        evidence = _evidence_or_none(form.evidence.data, form)
+        if evidence is not False:
+            intake_data = services.Intake(
+                employee=employee, violation_form_id=form.violation_form_id.data, source=CaseSource(form.source.data),
+                received_on=form.received_on.data, summary=form.summary.data.strip(),
+                letter_number=(form.letter_number.data or "").strip() or None, letter_date=form.letter_date.data,
+                occurred_on=form.occurred_on.data, known_on=form.known_on.data)
+            name = (form.reporter_name.data or "").strip()
+            reporter = services.Reporter(name, (form.reporter_contact.data or "").strip() or None,
+                                         (form.reporter_note.data or "").strip() or None) if name else None
+            try:
+                case = services.open_case(current_user, intake_data, reporter)
+                if evidence is not None:
+                    services.add_evidence(current_user, case, form.evidence.data.filename, evidence)
+            except services.CaseError as exc:
+                db.session.rollback()
+                flash(str(exc), "danger")
+            else:
+                db.session.commit()
+                flash(_("Kasus %(number)s dibuka.", number=case.number), "success")
+                return redirect(url_for(".detail", case_id=case.id))
+    return render_template("cases/intake.html", form=form, employee=employee,
+                           declarations=services.declarations_of(employee.id))
+
+
+@bp.route("/<int:case_id>")
+@roles_required(*ALL_STAFF)
+def detail(case_id: int):
+    """The case file: employee and declarations, the running deadline, evidence, team, timeline, triage."""
+    case = services.get_case(current_user, case_id)
+    return _render_detail(case)
+
+
+@bp.route("/<int:case_id>/bukti", methods=["POST"])
+@roles_required(*ALL_STAFF)
+def add_evidence(case_id: int):
+    case = _case_to_run(case_id)
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        evidence = _evidence_or_none(form.evidence.data, form)
+        if evidence is None:
+            form.evidence.errors.append(_("Pilih berkas bukti."))
+        elif evidence is not False:
+            services.add_evidence(current_user, case, form.evidence.data.filename, evidence)
+            db.session.commit()
+            flash(_("Bukti disimpan."), "success")
+            return redirect(url_for(".detail", case_id=case.id))
+    return _render_detail(case, evidence_form=form), 422
+
+
+@bp.route("/<int:case_id>/bukti/<int:evidence_id>")
+@roles_required(*ALL_STAFF)
+def evidence_file(case_id: int, evidence_id: int):
+    """An evidence file, to members only, each opening audited."""
+    case = services.get_case(current_user, case_id)
+    item = services.evidence_file(case, evidence_id)
+    path = services.evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
+    if not path.is_file():
+        abort(404)
+    services.record_evidence_view(current_user, case, item)
+    db.session.commit()
+    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:case_id>/anggota", methods=["POST"])
+@roles_required(*ALL_STAFF)
+def add_member(case_id: int):
+    case = _case_to_run(case_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        staff = db.session.scalar(sa.select(Staff).where(sa.func.lower(Staff.email) == form.email.data.strip().lower()))
+        if staff is None:
+            form.email.errors.append(_("Tidak ada akun staf dengan email ini."))
+        else:
+            try:
+                services.add_member(current_user, case, staff, CaseMemberRole(form.role.data))
+            except services.CaseError as exc:
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("%(name)s ditambahkan ke tim kasus.", name=staff.name), "success")
+                return redirect(url_for(".detail", case_id=case.id))
+    return _render_detail(case, member_form=form), 422
+
+
+@bp.route("/<int:case_id>/penelaahan", methods=["POST"])
+@roles_required(*ALL_STAFF)
+def triage(case_id: int):
+    case = _case_to_run(case_id)
+    if case.stage != CaseStage.TRIAGE:  # decided meanwhile (another tab, another officer): nothing to triage
+        flash(_("Kasus ini sudah melewati tahap penelaahan."), "warning")
+        return redirect(url_for(".detail", case_id=case.id))
+    form = TriageForm()
+    if form.validate_on_submit():
+        try:
+            services.triage(current_user, case, services.TriageOutcome(form.outcome.data), reason=form.reason.data or "",
+                            forward_to=form.forward_to.data or None)
+        except services.CaseError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Hasil penelaahan disimpan."), "success")
+            return redirect(url_for(".detail", case_id=case.id))
+    return _render_detail(case, triage_form=form), 422
+
+
+@bp.route("/<int:case_id>/pelapor")
+@roles_required(Role.SUPER_ADMIN)
+def reporter(case_id: int):
+    """The reporter's identity: super admins only, each look audited."""
+    case = services.get_case(current_user, case_id)
+    found = services.reporter_for(current_user, case)
+    db.session.commit()
+    return render_template("cases/reporter.html", case=case, reporter=found)
+
+
+def _case_to_run(case_id: int) -> Case:
+    case = services.get_case(current_user, case_id)
+    if not services.may_run(current_user, case):
+        abort(403)
+    return case
+
+
+def _render_detail(case: Case, *, evidence_form=None, member_form=None, triage_form=None):
+    deadline = _deadlines([case]).get(case.id)
+    return render_template(
+        "cases/detail.html", case=case, deadline=deadline, DeadlineState=DeadlineState,
+        violation=legal.violation_form(case.violation_form_id), stage_labels=STAGE_LABELS,
+        source_labels=SOURCE_LABELS, member_labels=MEMBER_LABELS, triage_labels=TRIAGE_LABELS,
+        may_run=services.may_run(current_user, case), declarations=services.declarations_of(case.employee_id),
+        evidence_form=evidence_form or EvidenceForm(), member_form=member_form or MemberForm(),
+        triage_form=triage_form or TriageForm(), forward_targets=services.FORWARD_TARGETS)
+
+
+def _deadlines(cases) -> dict:
+    """The running deadline of each case, from one calendar and today's date."""
+    today = local_today()
+    calendar = work_calendar()
+    found = {}
+    for case in cases:
+        deadline = current_deadline(case, calendar, legal.deadline_days, today,
+                                    due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
+        if deadline is not None:
+            found[case.id] = deadline
+    return found
+
+
+def _evidence_or_none(upload, form):
+    """The cleaned upload, None when no file was chosen, False (with the error on the form) when refused."""
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(current_app.config["CASE_EVIDENCE_MAX_BYTES"] + 1)
+    try:
+        return clean_evidence(data, max_bytes=current_app.config["CASE_EVIDENCE_MAX_BYTES"])
+    except EvidenceError as exc:
+        form.evidence.errors = [*form.evidence.errors, EVIDENCE_PROBLEMS[exc.problem]]
+        return False
+
+
+def _employees_matching(q: str) -> list[Employee]:
+    """Employees in the staff member's scope whose name, NIP or NIK matches."""
+    like = f"%{q.lower()}%"
+    return list(db.session.scalars(
+        sa.select(Employee).where(employee_scope(current_user), Employee.is_active,
+                                  sa.or_(Employee.name_search.like(like), Employee.nip == q, Employee.nik == q))
+        .order_by(Employee.name).limit(PICK_LIMIT)))

@@ -1,0 +1,73 @@
+"""Fixtures for cases: two agencies, an employee in each (one has signed), the legal catalogue, case officers."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from PIL import Image
+
+from netralitas.auth.models import Role, Staff
+from netralitas.events.models import Event
+from netralitas.extensions import db
+from netralitas.legal.services import seed_catalogue
+from netralitas.masterdata.models import Agency, AgencyKind, Employee
+from tests.conftest import PASSWORD
+
+
+@dataclass
+class World:
+    """KOTA with agencies A and B; Ani (A) signed the event's declaration, Budi (B) did not."""
+
+    event: Event
+    a: Agency
+    b: Agency
+    ani: Employee
+    budi: Employee
+
+
+@pytest.fixture
+def world(make_agency, make_employee, make_event, sign_for) -> World:
+    seed_catalogue("test")
+    db.session.commit()
+    city = make_agency("KOTA", name="Pemerintah Kota Uji", kind=AgencyKind.PEMERINTAH)
+    a = make_agency("DINAS-A", parent=city, name="Dinas A")
+    b = make_agency("DINAS-B", parent=city, name="Dinas B")
+    event = make_event(name="Deklarasi Netralitas ASN Pilkada 2026")
+    ani = make_employee(a, name="Ani Lestari")
+    budi = make_employee(b, name="Budi Santoso")
+    sign_for(event, ani)
+    return World(event, a, b, ani, budi)
+
+
+@pytest.fixture
+def officer(make_staff) -> Staff:
+    """A BKPSDM case officer over the whole city (an operator account with the case-officer flag)."""
+    staff = make_staff(Role.OPERATOR)
+    staff.is_case_officer = True
+    db.session.commit()
+    return staff
+
+
+@pytest.fixture
+def client_for(app):
+    """A client signed in as the given staff member."""
+
+    def make(staff: Staff):
+        client = app.test_client()
+        email = db.session.get(Staff, staff.id).email
+        assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 302
+        return client
+
+    return make
+
+
+def jpeg_with_exif() -> bytes:
+    """A small JPEG carrying a camera name and a GPS-like comment in its EXIF."""
+    image = Image.new("RGB", (32, 24), (200, 30, 30))
+    exif = image.getexif()
+    exif[0x010F] = "KameraPelapor"
+    exif[0x9286] = "LOKASI-RAHASIA"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
