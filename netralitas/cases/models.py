@@ -153,3 +153,109 @@ class CaseStep(db.Model):
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     case: so.Mapped[Case] = so.relationship(back_populates="steps")
+
+
+class Attendance(enum.StrEnum):
+    """Whether the employee came to a summoned examination."""
+
+    PENDING = "pending"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+
+
+class CaseSummons(db.Model):
+    """A written summons to examination (PP 94/2021): round 1 or 2, the letter, when and where, and who came."""
+
+    __tablename__ = "case_summonses"
+    __table_args__ = (sa.UniqueConstraint("case_id", "round"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    round: so.Mapped[int]
+    letter_number: so.Mapped[str] = so.mapped_column(sa.String(100))
+    issued_on: so.Mapped[date]
+    exam_on: so.Mapped[date]
+    #: "09.00 WIB": as printed; free text because offices write it their way.
+    exam_time: so.Mapped[str] = so.mapped_column(sa.String(40))
+    place: so.Mapped[str] = so.mapped_column(sa.String(300))
+    attendance: so.Mapped[Attendance] = enum_column(Attendance, default=Attendance.PENDING)
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecordSigning(enum.StrEnum):
+    """How the examination record (BAP) was signed by the employee."""
+
+    PAPER = "paper"  # printed and signed by hand
+    SCREEN = "screen"  # signed on the screen with the signature pad
+    REFUSED = "refused"  # the employee refused to sign: the refusal is recorded
+
+
+class CaseExamination(db.Model):
+    """The examination record (berita acara pemeriksaan, BAP): typed questions and answers, and how it was signed."""
+
+    __tablename__ = "case_examinations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    held_on: so.Mapped[date]
+    place: so.Mapped[str] = so.mapped_column(sa.String(300))
+    record: so.Mapped[str] = so.mapped_column(sa.Text)
+    signing: so.Mapped[RecordSigning] = enum_column(RecordSigning)
+    #: The employee's drawn signature when signed on the screen (PNG, checked like a declaration signature).
+    signature_png: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
+    refusal_note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseDecision(db.Model):
+    """The PPK's decision: the sanction from the catalogue, the decree (SK), its delivery and when it is in force."""
+
+    __tablename__ = "case_decisions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    sanction_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("sanctions.id"))
+    #: Decided on the evidence alone (two absences), as PP 94/2021 allows.
+    on_evidence_only: so.Mapped[bool] = so.mapped_column(default=False)
+    reasons: so.Mapped[str] = so.mapped_column(sa.Text)
+    decree_number: so.Mapped[str] = so.mapped_column(sa.String(100))
+    decree_on: so.Mapped[date]
+    delivered_on: so.Mapped[date | None]
+    in_force_from: so.Mapped[date | None]
+    in_force_until: so.Mapped[date | None]
+    decided_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentKind(enum.StrEnum):
+    """The printed documents of a case."""
+
+    SUMMONS_1 = "summons_1"
+    SUMMONS_2 = "summons_2"
+    EXAMINATION = "examination"  # the BAP
+    DECREE = "decree"  # the SK
+    REPORT_BACK = "report_back"  # the letter to the referrer
+
+
+class CaseDocument(db.Model):
+    """A printed document of a case, with the Ed25519 token its QR carries; a reissue supersedes the old one."""
+
+    __tablename__ = "case_documents"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: so.Mapped[DocumentKind] = enum_column(DocumentKind)
+    #: Random code the token names (like a certificate code); what /v/ looks up.
+    code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    token: so.Mapped[str] = so.mapped_column(sa.String(400))
+    kid: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: The letter's own number and date as printed.
+    number: so.Mapped[str] = so.mapped_column(sa.String(100))
+    issued_on: so.Mapped[date]
+    #: Everything the PDF prints, frozen when issued (the PDF is rebuilt from it, identical each time).
+    content_json: so.Mapped[str] = so.mapped_column(sa.Text)
+    superseded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("case_documents.id"))
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("staff.id"))
+    created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
