@@ -129,6 +129,9 @@ class Config:
         self.JOB_FILES_HOURS = int(os.environ.get("JOB_FILES_HOURS", "24"))
         #: Finished job rows (not their audit entries) are deleted after this many days.
         self.JOB_ROWS_DAYS = int(os.environ.get("JOB_ROWS_DAYS", "30"))
+        #: Exports larger than this many rows (slips, certificates, status-list lines) are built as a background job;
+        #: the direct download refuses them, so no request spends minutes building a file.
+        self.BACKGROUND_EXPORT_ROWS = int(os.environ.get("BACKGROUND_EXPORT_ROWS", "1000"))
         #: memory:// counts per process: with several gunicorn workers each limit multiplies (gunicorn.conf.py warns).
         self.RATELIMIT_STORAGE_URI = ratelimit_storage_uri()
         self.RATELIMIT_STORAGE_OPTIONS = ratelimit_storage_options(self.RATELIMIT_STORAGE_URI)

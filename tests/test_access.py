@@ -89,11 +89,13 @@ ACCESS: dict[str, Access] = {
     "invitations.codes": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
     "invitations.codes_csv": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
     "invitations.codes_pdf": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),
+    "invitations.codes_pdf_job": Access(CODE_EXPORTERS, "agency", agency_arg="unit", post_ok=302),  # a job's page
     "invitations.helpdesk": Access(HELP_DESK),
     "invitations.reissue": Access(HELP_DESK, post_ok=200),  # the empty form is shown again
     "invitations.slip_pdf": Access(HELP_DESK),
     "certificate_exports.export_page": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
     "certificate_exports.export_zip": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit"),
+    "certificate_exports.export_zip_job": Access(CERTIFICATE_EXPORTERS, "agency", agency_arg="unit", post_ok=302),
     # Completion exports: the per-employee list (names, NIP, NIK) to exporters only; the aggregate table and the
     # printed recap to every staff role; all of them limited to the caller's subtree, ?unit= must be inside it.
     "report_exports.status_list": Access(CODE_EXPORTERS, "agency", agency_arg="unit"),

@@ -14,7 +14,9 @@ from typing import Any
 from flask import current_app
 from huey import crontab
 
+from netralitas.certificates.exports import certificate_zip
 from netralitas.extensions import db
+from netralitas.invitations.exports import invitation_slips
 
 log = logging.getLogger("netralitas.jobs")
 
@@ -139,4 +141,5 @@ def email_reminders(job_id: int) -> None:
 
 #: Tasks a staff member starts from a page, by name (= Job.kind). No Huey retries: a job that fails says why and
 #: offers "coba lagi"; a job whose worker died is re-run by requeue_stalled_jobs.
-ON_DEMAND: dict[str, Callable[..., Any]] = {"status_list": status_list, "email_reminders": email_reminders}
+ON_DEMAND: dict[str, Callable[..., Any]] = {"status_list": status_list, "email_reminders": email_reminders,
+                                            "invitation_slips": invitation_slips, "certificate_zip": certificate_zip}

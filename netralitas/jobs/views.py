@@ -36,6 +36,8 @@ MIMETYPES = {"xlsx": XLSX_MIMETYPE, "pdf": "application/pdf", "zip": "applicatio
 KIND_LABELS = {
     "status_list": _l("Daftar status pegawai (XLSX)"),
     "email_reminders": _l("Pengingat email"),
+    "invitation_slips": _l("Slip kode undangan (PDF)"),
+    "certificate_zip": _l("Sertifikat pegawai (ZIP)"),
 }
 
 
