@@ -169,3 +169,27 @@ def test_above_the_threshold_the_direct_download_sends_to_the_background_button(
     assert f'href="/admin/acara/{event.id}/undangan.pdf?unit={city["a"].id}&amp;belum=1"' in page
     assert "undangan.pdf/tugas" not in page
     assert client.get(f"/admin/acara/{event.id}/undangan.pdf?unit={city['a'].id}&belum=1").status_code == 200
+
+
+# The status-list XLSX follows the same threshold on the reports pages (its own job has tests/jobs/
+# test_status_list_job.py; this checks only which button the page offers).
+def test_the_reports_pages_offer_the_status_xlsx_job_above_the_threshold(app, client, login_as, city, make_staff):
+    login_as(make_staff(Role.AGENCY_ADMIN, agency=city["a"]))
+    event = city["event"]
+    dashboard = f"/admin/acara/{event.id}/rekap"
+    drill_down = f"/admin/acara/{event.id}/rekap/pegawai"
+    for url in (dashboard, drill_down):
+        page = client.get(url).get_data(as_text=True)
+        assert 'id="status-xlsx-job"' not in page and "rekap/pegawai.xlsx?" in page, url
+    app.config["BACKGROUND_EXPORT_ROWS"] = 8  # 9 employees in A, 8 of them unsigned
+    for url in (dashboard, drill_down):
+        page = client.get(url).get_data(as_text=True)
+        assert 'id="status-xlsx-job"' in page and 'id="status-xlsx-why"' in page, url
+        assert 'btn btn-sm btn-primary" type="submit">XLSX (latar belakang)' in page, url
+        assert ">XLSX</a>" not in page, url  # no direct XLSX of the whole list
+        assert "Belum tanda tangan (XLSX)</a>" in page, url  # 8 unsigned: still direct
+    page = client.get(f"{drill_down}?status=belum").get_data(as_text=True)
+    assert 'id="status-xlsx-job"' not in page and ">XLSX</a>" in page  # the filtered list holds 8
+    app.config["BACKGROUND_EXPORT_ROWS"] = 7
+    page = client.get(dashboard).get_data(as_text=True)
+    assert "Belum tanda tangan (XLSX, latar belakang)" in page
