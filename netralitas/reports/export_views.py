@@ -11,7 +11,8 @@ import tempfile
 from collections.abc import Callable
 from typing import IO, TypeVar
 
-from flask import Blueprint, Response, current_app, request, send_file
+from flask import Blueprint, Response, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF, EXPORTERS, roles_required
@@ -53,6 +54,12 @@ def status_list(event_id: int, file_format: str):
         response.headers["Cache-Control"] = "no-store"  # personal data: never in a shared or browser cache
         response.headers["X-Accel-Buffering"] = "no"
         return response
+    count = exports.status_count(query)
+    if count > current_app.config["BACKGROUND_EXPORT_ROWS"]:  # minutes of work: not inside a request
+        flash(_("Daftar %(count)d pegawai dibuat di latar belakang. Tekan “XLSX (latar belakang)”.", count=count), "info")
+        back = (url_for("reports.agency_status", event_id=event.id, agency_id=unit.id) if unit
+                else url_for("reports.event_dashboard", event_id=event.id))
+        return redirect(back, 303)
     handle, count = _built_file(lambda file: exports.write_status_xlsx(file, query, tz_name))
     exports.record_status_export(current_user, event, unit, wanted, "xlsx", count)
     db.session.commit()

@@ -195,3 +195,19 @@ def test_queue_down_keeps_the_request_and_says_so(app, client, login_as, city, m
     db.session.commit()
     assert tasks.requeue_stalled_jobs() == {"requeued": [job.id], "failed": []}
     assert fresh(job.id).status == JobStatus.DONE
+
+
+def test_a_large_list_is_not_built_inside_the_request(app, client, login_as, city, make_staff):
+    app.config["BACKGROUND_EXPORT_ROWS"] = 3  # the city's list has 6 rows
+    login_as(make_staff(Role.OPERATOR))
+    event_id = city["event"].id
+    response = client.get(f"/admin/acara/{event_id}/rekap/pegawai.xlsx")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/admin/acara/{event_id}/rekap")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Daftar 6 pegawai dibuat di latar belakang" in page and "XLSX (latar belakang)" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "report.status_export")) == 0  # nothing was exported
+    assert client.get(f"/admin/acara/{event_id}/rekap/pegawai.csv").status_code == 200  # CSV streams, any size
+    unit = client.get(f"/admin/acara/{event_id}/rekap/pegawai.xlsx?unit={city['a'].id}")
+    assert unit.status_code == 303 and unit.headers["Location"].endswith(f"/rekap/unit/{city['a'].id}")
