@@ -309,7 +309,8 @@ def main() -> int:
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-database", default="netralitas_bench_jobs", help="dropped and re-created (PostgreSQL)")
-    parser.add_argument("--jobs-url", default="", help="the queue: empty = instance/jobs.db, or redis://…/N")
+    parser.add_argument("--jobs-url", default="",
+                        help="the queue: empty = instance/jobs.db, or redis://…/N (a database of its own: emptied)")
     parser.add_argument("-d", "--duration", type=int, default=20, help="seconds of the baseline wrk run")
     parser.add_argument("-c", "--connections", type=int, default=4, help="wrk connections per page")
     parser.add_argument("--port", type=int, default=8131)
@@ -331,9 +332,11 @@ def main() -> int:
     else:
         database_url = f"sqlite:///{folder}/bench.db"
     if args.jobs_url.startswith("redis"):
-        import redis
+        from huey import PriorityRedisHuey
 
-        redis.Redis.from_url(args.jobs_url).flushdb()  # the bench's own database number: nothing else lives there
+        from netralitas.jobs.queue import QUEUE_NAME
+
+        PriorityRedisHuey(QUEUE_NAME, url=args.jobs_url).flush()  # an earlier run's entries must not run in this one
     env = child_env(folder, database_url, args.jobs_url)
     processes: list = []
     try:
