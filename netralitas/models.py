@@ -1,6 +1,7 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
 from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.auth.models import ApiToken, Role, Staff
+from netralitas.cases.digest_models import CaseDigest  # noqa: F401
 from netralitas.cases.models import (
     Case,
     CaseDecision,
