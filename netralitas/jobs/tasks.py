@@ -65,6 +65,22 @@ def requeue_stalled_jobs() -> dict[str, list[int]]:
     return {"requeued": swept.requeued, "failed": swept.failed}
 
 
+def case_digest() -> dict[str, Any]:
+    """Email each case officer the cases in their view whose deadline is past or near (working days only)."""
+    from netralitas.cases import digest
+
+    run = digest.send_daily()
+    if run.skipped is not None:
+        log.info("case digest %s: skipped (%s)", run.day, run.skipped)
+    else:
+        log.info("case digest %s: %d sent, %d failed, %d already sent, %d officer(s) with nothing due", run.day,
+                 len(run.sent_to), len(run.failed_to), run.already_sent, run.plan.nothing_due)
+    if run.temporary_failures:
+        # The claims of the failed ones were released: the queue's retry (retry_delay later) reaches only them.
+        raise digest.DigestRetryError(f"{run.temporary_failures} digest(s) not sent yet: {run.error}")
+    return run.as_summary()
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     """A job the worker enqueues on its schedule (Huey's clock is UTC)."""
@@ -82,6 +98,9 @@ SCHEDULED = (
     ScheduledJob("purge_pending_uploads", purge_pending_uploads, crontab(minute="0", hour="19")),
     ScheduledJob("purge_job_files", purge_job_files, crontab(minute="5", hour="19")),
     ScheduledJob("anchor_audit_chain", anchor_audit_chain, crontab(minute="10", hour="19")),
+    # 00:00 UTC is 07:00 in Jakarta (08:00 Makassar, 09:00 Jayapura): in the inbox when the office opens. Every day;
+    # the job itself skips the days the working-day calendar marks off (weekends, holidays, cuti bersama).
+    ScheduledJob("case_digest", case_digest, crontab(minute="0", hour="0")),
     # Every minute: a job whose worker was killed runs again within JOB_STALE_SECONDS plus a minute.
     ScheduledJob("requeue_stalled_jobs", requeue_stalled_jobs, crontab(), retries=0),
 )

@@ -71,3 +71,40 @@ def jpeg_with_exif() -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+# --- case officers and cases at a chosen date (tests/cases/test_digest.py, test_siasn.py) --------------------------
+
+@pytest.fixture
+def make_case_officer(make_staff):
+    """An account with the case-officer flag: make_case_officer(role, agency=..., is_active=...)."""
+
+    def make(role: Role = Role.OPERATOR, *, agency: Agency | None = None, is_active: bool = True) -> Staff:
+        staff = make_staff(role, agency=agency)
+        staff.is_case_officer = True
+        staff.is_active_account = is_active
+        db.session.commit()
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def make_letter_case(world, officer):
+    """Open a case at triage through the service, from a letter received on a chosen day (or a finding: letter=False)."""
+    from datetime import date
+
+    from netralitas.cases.models import CaseSource
+    from netralitas.cases.services import Intake, open_case
+    from netralitas.legal.services import form_by_code
+
+    def make(employee: Employee, received_on: date, *, letter: bool = True, form_code: str = "ETIK-04"):
+        source = CaseSource.BAWASLU if letter else CaseSource.INTERNAL
+        intake = Intake(employee=employee, violation_form_id=form_by_code(form_code).id, source=source,
+                        received_on=received_on, summary="Membagikan unggahan pasangan calon di grup dinas.",
+                        letter_number="900/PM.00/2025" if letter else None, letter_date=received_on if letter else None)
+        case = open_case(officer, intake)
+        db.session.commit()
+        return case
+
+    return make
