@@ -176,6 +176,13 @@ ACCESS: dict[str, Access] = {
     "cases.add_member": Access(STAFF, post_ok=404),
     "cases.triage": Access(STAFF, post_ok=404),
     "cases.reporter": Access(SUPER_ONLY, ok=404),
+    # The steps after triage: POST only, each on a case; case id given is nobody's.
+    "case_steps.summon": Access(STAFF, post_ok=404),
+    "case_steps.attendance": Access(STAFF, post_ok=404),
+    "case_steps.examination": Access(STAFF, post_ok=404),
+    "case_steps.decide": Access(STAFF, post_ok=404),
+    "case_steps.deliver": Access(STAFF, post_ok=404),
+    "case_steps.report_back": Access(STAFF, post_ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
@@ -183,7 +190,7 @@ PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_forma
                     "action": "buka", "code": "x", "certificate_id": 999999,
                     "kid": "x", "token_id": 999999, "job_id": 999999}
 PLAIN_URL_VALUES["day_off_id"] = 999999  # the calendar's days off: no such row
-PLAIN_URL_VALUES.update(case_id=999999, evidence_id=999999)  # cases and their evidence: no such rows
+PLAIN_URL_VALUES.update(case_id=999999, evidence_id=999999, summons_id=999999)  # cases and their evidence: no such rows
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netralitas.calendar.services import WorkCalendar
-from netralitas.cases.models import Case, CaseStage
+from netralitas.cases.models import Attendance, Case, CaseDecision, CaseStage, CaseSummons
 
 
 class DeadlineState(enum.StrEnum):
@@ -38,13 +38,32 @@ class CaseDeadline:
 
 
 def current_deadline(case: Case, calendar: WorkCalendar, days_for: Callable[[str], int], today: date, *,
-                     due_soon: int) -> CaseDeadline | None:
-    """The deadline of the case's stage, or None when nothing runs (closed, forwarded, or no rule yet)."""
+                     due_soon: int, steps: CaseSteps | None = None) -> CaseDeadline | None:
+    """The deadline of the case's stage, or None when nothing runs (closed, forwarded, reported, waiting on nobody).
+
+    `steps` are the case's summonses and decision when the stage needs them (a list loads them for all rows at once).
+    """
     if case.stage == CaseStage.TRIAGE and case.source.is_letter:
         # A recommendation must be followed up (continued, forwarded or closed) within the set working days of the
         # day it was received.
         return _deadline("recommendation_follow_up", case.received_on, calendar, days_for, today, due_soon)
+    steps = steps or CaseSteps()
+    if case.stage == CaseStage.EXAMINATION and steps.summonses:
+        last = steps.summonses[-1]
+        if last.attendance == Attendance.ABSENT and last.round == 1:
+            # Absent at the first examination: the second summons is due within the set working days.
+            return _deadline("second_summons", last.exam_on, calendar, days_for, today, due_soon)
+    if case.stage == CaseStage.DECIDED and steps.decision is not None and steps.decision.delivered_on is None:
+        return _deadline("decision_delivery", steps.decision.decree_on, calendar, days_for, today, due_soon)
     return None
+
+
+@dataclass(frozen=True)
+class CaseSteps:
+    """The parts of a case its later deadlines run from."""
+
+    summonses: tuple[CaseSummons, ...] = ()
+    decision: CaseDecision | None = None
 
 
 def _deadline(key: str, starts_on: date, calendar: WorkCalendar, days_for: Callable[[str], int], today: date,

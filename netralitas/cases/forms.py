@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from netralitas.cases.models import CaseMemberRole, CaseSource
+from netralitas.cases.models import CaseMemberRole, CaseSource, RecordSigning
 from netralitas.cases.services import FORWARD_TARGETS, TriageOutcome
 from netralitas.core.forms import AppForm
 from netralitas.core.text import multi_line, single_line
 from netralitas.db import utcnow
+from netralitas.signing.forms import png_from_data_url
 
 SOURCE_LABELS = {
     CaseSource.BAWASLU: _l("Rekomendasi Bawaslu"),
@@ -85,3 +95,71 @@ class TriageForm(AppForm):
     forward_to = SelectField(_l("Diteruskan ke"), choices=[SelectChoice("", "—")] + [
         SelectChoice(key, label) for key, label in FORWARD_TARGETS.items()], validators=[Optional()])
     reason = TextAreaField(_l("Alasan"), filters=[multi_line], validators=[Optional(), Length(max=3000)])
+
+
+SIGNING_LABELS = {
+    RecordSigning.PAPER: _l("Ditandatangani di kertas"),
+    RecordSigning.SCREEN: _l("Ditandatangani di layar"),
+    RecordSigning.REFUSED: _l("Pegawai menolak menandatangani"),
+}
+
+
+class SummonsForm(AppForm):
+    """Summons I or II: the letter and the examination's day, time and place."""
+
+    letter_number = StringField(_l("Nomor surat panggilan"), filters=[single_line],
+                                validators=[DataRequired(_l("Isi nomor surat panggilan.")), Length(max=100)])
+    issued_on = DateField(_l("Tanggal surat"), validators=[DataRequired(_l("Isi tanggal surat."))])
+    exam_on = DateField(_l("Tanggal pemeriksaan"), validators=[DataRequired(_l("Isi tanggal pemeriksaan."))])
+    exam_time = StringField(_l("Pukul"), filters=[single_line], default="09.00 WIB",
+                            validators=[DataRequired(_l("Isi jam pemeriksaan.")), Length(max=40)])
+    place = StringField(_l("Tempat"), filters=[single_line],
+                        validators=[DataRequired(_l("Isi tempat pemeriksaan.")), Length(max=300)])
+
+
+class AttendanceForm(AppForm):
+    attended = RadioField(_l("Kehadiran"), choices=[SelectChoice("yes", _l("Hadir")), SelectChoice("no", _l("Tidak hadir"))],
+                          validators=[DataRequired(_l("Pilih hadir atau tidak hadir."))])
+
+
+class ExaminationForm(AppForm):
+    """The examination record (BAP): typed, then signed on paper, on the screen, or refused."""
+
+    held_on = DateField(_l("Tanggal pemeriksaan"), validators=[DataRequired(_l("Isi tanggal pemeriksaan."))])
+    place = StringField(_l("Tempat"), filters=[single_line],
+                        validators=[DataRequired(_l("Isi tempat pemeriksaan.")), Length(max=300)])
+    record = TextAreaField(_l("Isi berita acara (pertanyaan dan jawaban)"), filters=[multi_line],
+                           validators=[DataRequired(_l("Isi berita acara pemeriksaan.")), Length(max=50_000)])
+    signing = RadioField(_l("Penandatanganan oleh pegawai"),
+                         choices=[SelectChoice(s.value, label) for s, label in SIGNING_LABELS.items()],
+                         validators=[DataRequired(_l("Pilih cara penandatanganan."))])
+    refusal_note = TextAreaField(_l("Keterangan penolakan"), filters=[multi_line], validators=[Optional(), Length(max=2000)])
+    signature = HiddenField(validators=[Length(max=400_000)])
+
+    def signature_png(self) -> bytes:
+        """The PNG bytes drawn on the pad; b'' when missing or not a PNG data URL."""
+        return png_from_data_url(self.signature.data)
+
+
+class DecisionForm(AppForm):
+    """The PPK's decision and the decree (SK) that carries it."""
+
+    sanction_id = SelectField(_l("Hukuman"), coerce=int, validators=[DataRequired(_l("Pilih jenis hukuman."))])
+    reasons = TextAreaField(_l("Pertimbangan"), filters=[multi_line],
+                            validators=[DataRequired(_l("Tuliskan pertimbangan keputusan.")), Length(max=10_000)])
+    decree_number = StringField(_l("Nomor SK"), filters=[single_line],
+                                validators=[DataRequired(_l("Isi nomor SK.")), Length(max=100)])
+    decree_on = DateField(_l("Tanggal SK"), validators=[DataRequired(_l("Isi tanggal SK.")), _not_in_future])
+    in_force_from = DateField(_l("Berlaku mulai (TMT)"), validators=[Optional()])
+
+
+class DeliveryForm(AppForm):
+    delivered_on = DateField(_l("Tanggal SK diterima pegawai"),
+                             validators=[DataRequired(_l("Isi tanggal penyampaian.")), _not_in_future])
+
+
+class ReportBackForm(AppForm):
+    letter_number = StringField(_l("Nomor surat kepada pemberi rekomendasi"), filters=[single_line],
+                                validators=[DataRequired(_l("Isi nomor surat.")), Length(max=100)])
+    sent_on = DateField(_l("Tanggal surat"), validators=[DataRequired(_l("Isi tanggal surat.")), _not_in_future])
+    revoke_certificates = BooleanField(_l("Cabut sertifikat deklarasi pegawai dengan alasan kasus disiplin"))

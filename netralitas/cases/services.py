@@ -127,7 +127,7 @@ def open_case(actor: Staff, intake: Intake, reporter: Reporter | None = None) ->
     db.session.flush()
     if reporter is not None:  # no relationship from Case: loading a case never loads who reported it
         db.session.add(CaseReporter(case_id=case.id, name=reporter.name, contact=reporter.contact, note=reporter.note))
-    _step(actor, case, "opened", intake.source.value)
+    add_step(actor, case, "opened", intake.source.value)
     # The audit entry names the case and the source, not the employee: the log is read more widely than cases.
     record(actor, "case.open", "case", case.id, f"Kasus {case.number} dibuka ({intake.source.value})",
            {"number": case.number, "source": intake.source.value, "has_reporter": reporter is not None})
@@ -165,7 +165,7 @@ def add_evidence(actor: Staff, case: Case, file_name: str, evidence: EvidenceFil
                         content_type=evidence.content_type, size=len(evidence.content), sha256=evidence.sha256,
                         uploaded_by_id=actor.id)
     db.session.add(item)
-    _step(actor, case, "evidence_added", item.file_name)
+    add_step(actor, case, "evidence_added", item.file_name)
     record(actor, "case.evidence", "case", case.id, f"Bukti ditambahkan pada kasus {case.number}",
            {"number": case.number, "sha256": evidence.sha256, "size": len(evidence.content),
             "type": evidence.content_type})
@@ -202,7 +202,7 @@ def add_member(actor: Staff, case: Case, staff: Staff, role: CaseMemberRole) -> 
         raise CaseError(_l("Staf ini sudah menjadi anggota tim dengan peran tersebut."))
     member = CaseMember(case=case, staff_id=staff.id, role=role)
     db.session.add(member)
-    _step(actor, case, "member_added", f"{role.value}: {staff.name}")
+    add_step(actor, case, "member_added", f"{role.value}: {staff.name}")
     record(actor, "case.member", "case", case.id, f"Anggota tim kasus {case.number} ditambahkan",
            {"number": case.number, "staff": staff.id, "role": role.value})
     return member
@@ -237,7 +237,7 @@ def triage(actor: Staff, case: Case, outcome: TriageOutcome, *, reason: str = ""
         case.stage, case.triage_reason = CaseStage.CLOSED, reason
     else:
         raise CaseError(_l("Pilih hasil penelaahan."))
-    _step(actor, case, f"triage_{outcome}", reason or None)
+    add_step(actor, case, f"triage_{outcome}", reason or None)
     record(actor, "case.triage", "case", case.id, f"Penelaahan kasus {case.number}: {outcome}",
            {"number": case.number, "outcome": outcome, "forward_to": forward_to})
 
@@ -280,5 +280,5 @@ def declarations_of(employee_id: int) -> list[SignedDeclaration]:
             for name, signed, digest, code, revoked in rows]
 
 
-def _step(actor: Staff | None, case: Case, kind: str, note: str | None = None) -> None:
+def add_step(actor: Staff | None, case: Case, kind: str, note: str | None = None) -> None:
     case.steps.append(CaseStep(kind=kind, actor_id=actor.id if actor else None, note=note, at_dt=utcnow()))

@@ -12,15 +12,22 @@ from flask_login import current_user, login_required
 from netralitas.auth.access import ALL_STAFF, roles_required
 from netralitas.auth.models import Role, Staff
 from netralitas.calendar.services import local_today, work_calendar
-from netralitas.cases import services
+from netralitas.cases import services, steps
 from netralitas.cases.deadlines import DeadlineState, current_deadline
 from netralitas.cases.forms import (
     MEMBER_LABELS,
+    SIGNING_LABELS,
     SOURCE_LABELS,
     TRIAGE_LABELS,
+    AttendanceForm,
+    DecisionForm,
+    DeliveryForm,
     EvidenceForm,
+    ExaminationForm,
     IntakeForm,
     MemberForm,
+    ReportBackForm,
+    SummonsForm,
     TriageForm,
 )
 from netralitas.cases.models import Case, CaseMemberRole, CaseSource, CaseStage
@@ -28,6 +35,7 @@ from netralitas.core.evidence import EvidenceError, EvidenceProblem, clean_evide
 from netralitas.core.forms import select_choices
 from netralitas.extensions import db
 from netralitas.legal import services as legal
+from netralitas.legal.models import Sanction
 from netralitas.masterdata.models import Employee
 from netralitas.masterdata.scope import employee_scope, get_employee_in_scope
 
@@ -125,13 +133,13 @@ def intake():
 def detail(case_id: int):
     """The case file: employee and declarations, the running deadline, evidence, team, timeline, triage."""
     case = services.get_case(current_user, case_id)
-    return _render_detail(case)
+    return render_case(case)
 
 
 @bp.route("/<int:case_id>/bukti", methods=["POST"])
 @roles_required(*ALL_STAFF)
 def add_evidence(case_id: int):
-    case = _case_to_run(case_id)
+    case = run_case(case_id)
     form = EvidenceForm()
     if form.validate_on_submit():
         evidence = _evidence_or_none(form.evidence.data, form)
@@ -142,7 +150,7 @@ def add_evidence(case_id: int):
             db.session.commit()
             flash(_("Bukti disimpan."), "success")
             return redirect(url_for(".detail", case_id=case.id))
-    return _render_detail(case, evidence_form=form), 422
+    return render_case(case, evidence_form=form), 422
 
 
 @bp.route("/<int:case_id>/bukti/<int:evidence_id>")
@@ -165,7 +173,7 @@ def evidence_file(case_id: int, evidence_id: int):
 @bp.route("/<int:case_id>/anggota", methods=["POST"])
 @roles_required(*ALL_STAFF)
 def add_member(case_id: int):
-    case = _case_to_run(case_id)
+    case = run_case(case_id)
     form = MemberForm()
     if form.validate_on_submit():
         staff = db.session.scalar(sa.select(Staff).where(sa.func.lower(Staff.email) == form.email.data.strip().lower()))
@@ -180,13 +188,13 @@ def add_member(case_id: int):
                 db.session.commit()
                 flash(_("%(name)s ditambahkan ke tim kasus.", name=staff.name), "success")
                 return redirect(url_for(".detail", case_id=case.id))
-    return _render_detail(case, member_form=form), 422
+    return render_case(case, member_form=form), 422
 
 
 @bp.route("/<int:case_id>/penelaahan", methods=["POST"])
 @roles_required(*ALL_STAFF)
 def triage(case_id: int):
-    case = _case_to_run(case_id)
+    case = run_case(case_id)
     if case.stage != CaseStage.TRIAGE:  # decided meanwhile (another tab, another officer): nothing to triage
         flash(_("Kasus ini sudah melewati tahap penelaahan."), "warning")
         return redirect(url_for(".detail", case_id=case.id))
@@ -201,7 +209,7 @@ def triage(case_id: int):
             db.session.commit()
             flash(_("Hasil penelaahan disimpan."), "success")
             return redirect(url_for(".detail", case_id=case.id))
-    return _render_detail(case, triage_form=form), 422
+    return render_case(case, triage_form=form), 422
 
 
 @bp.route("/<int:case_id>/pelapor")
@@ -214,14 +222,16 @@ def reporter(case_id: int):
     return render_template("cases/reporter.html", case=case, reporter=found)
 
 
-def _case_to_run(case_id: int) -> Case:
+def run_case(case_id: int) -> Case:
+    """The case if the staff member may see it and take its steps: 404 when hidden, 403 when only a viewer of it."""
     case = services.get_case(current_user, case_id)
     if not services.may_run(current_user, case):
         abort(403)
     return case
 
 
-def _render_detail(case: Case, *, evidence_form=None, member_form=None, triage_form=None):
+def render_case(case: Case, *, evidence_form=None, member_form=None, triage_form=None, **step_forms):
+    """The case page; a refused form is passed in to show its errors, every other form starts empty."""
     deadline = _deadlines([case]).get(case.id)
     return render_template(
         "cases/detail.html", case=case, deadline=deadline, DeadlineState=DeadlineState,
@@ -229,16 +239,46 @@ def _render_detail(case: Case, *, evidence_form=None, member_form=None, triage_f
         source_labels=SOURCE_LABELS, member_labels=MEMBER_LABELS, triage_labels=TRIAGE_LABELS,
         may_run=services.may_run(current_user, case), declarations=services.declarations_of(case.employee_id),
         evidence_form=evidence_form or EvidenceForm(), member_form=member_form or MemberForm(),
-        triage_form=triage_form or TriageForm(), forward_targets=services.FORWARD_TARGETS)
+        triage_form=triage_form or TriageForm(), forward_targets=services.FORWARD_TARGETS,
+        **_step_context(case, step_forms))
+
+
+def decision_form(case: Case) -> DecisionForm:
+    """The decision form with the sanctions open to this case (employee group, the form's level)."""
+    form = DecisionForm()
+    form.sanction_id.choices = select_choices((s.id, f"{s.text} ({s.level.label})") for s in steps.sanction_menu(case))
+    return form
+
+
+def _step_context(case: Case, step_forms: dict) -> dict:
+    """What the later sections of the case page show: summonses, the record, the decision, and their forms."""
+    today = local_today()
+    round_ = steps.next_round(case)
+    plan = steps.summons_plan(case, today, work_calendar(), legal.deadline_days) if round_ else None
+    decision = steps.decision_of(case)
+    return {
+        "summonses": steps.summonses(case), "next_round": round_, "summons_plan": plan, "today": today,
+        "examination": steps.examination_of(case), "decision": decision,
+        "sanction": db.session.get(Sanction, decision.sanction_id) if decision else None,
+        "may_decide": steps.may_decide(current_user, case),
+        "summons_form": step_forms.get("summons_form") or SummonsForm(),
+        "attendance_form": AttendanceForm(),
+        "examination_form": step_forms.get("examination_form") or ExaminationForm(),
+        "decision_form": step_forms.get("decision_form") or decision_form(case),
+        "delivery_form": step_forms.get("delivery_form") or DeliveryForm(),
+        "report_form": step_forms.get("report_form") or ReportBackForm(),
+        "signing_labels": SIGNING_LABELS,
+    }
 
 
 def _deadlines(cases) -> dict:
     """The running deadline of each case, from one calendar and today's date."""
     today = local_today()
     calendar = work_calendar()
+    loaded = steps.steps_by_case([case.id for case in cases])
     found = {}
     for case in cases:
-        deadline = current_deadline(case, calendar, legal.deadline_days, today,
+        deadline = current_deadline(case, calendar, legal.deadline_days, today, steps=loaded[case.id],
                                     due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
         if deadline is not None:
             found[case.id] = deadline

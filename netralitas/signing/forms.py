@@ -14,6 +14,17 @@ from netralitas.signing.services import parse_birth_date
 DATA_URL_PREFIX = "data:image/png;base64,"
 
 
+def png_from_data_url(data: str | None) -> bytes:
+    """The PNG bytes of a signature pad's data URL; b'' when missing or not a base64 PNG data URL."""
+    data = data or ""
+    if not data.startswith(DATA_URL_PREFIX):
+        return b""
+    try:
+        return base64.b64decode(data[len(DATA_URL_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 class AccessForm(AppForm):
     """Invitation code, birth date and (at the venue) the attendance code from the big screen."""
 
@@ -45,10 +56,4 @@ class DeclarationForm(AppForm):
 
     def signature_png(self) -> bytes:
         """The PNG bytes of the drawn signature; b'' when missing or not a base64 PNG data URL."""
-        data = self.signature.data or ""
-        if not data.startswith(DATA_URL_PREFIX):
-            return b""
-        try:
-            return base64.b64decode(data[len(DATA_URL_PREFIX):], validate=True)
-        except (binascii.Error, ValueError):
-            return b""
+        return png_from_data_url(self.signature.data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netralitas.auth.models import Role
-from netralitas.cases.models import Case, CaseEvidence
+from netralitas.cases.models import Case, CaseEvidence, CaseExamination
 from netralitas.cases.services import evidence_path
 from netralitas.extensions import db
 from netralitas.legal.services import form_by_code, seed_catalogue
@@ -128,5 +129,42 @@ def test_evidence_uploads(officer_client, backend):
         assert hashlib.sha256(stored).hexdigest() == item.sha256
         assert item.content_type in ("application/pdf", "image/jpeg", "image/png")
         assert "/" not in item.file_name and item.file_name.isprintable() and len(item.file_name) <= 160
+
+    check()
+
+
+def test_step_forms(officer_client, backend, monkeypatch):
+    """Summons, attendance, examination record, decision, delivery and report back with hostile values: no 5xx,
+    nothing stored unless valid, stored text clean."""
+    from netralitas.cases import step_views, views
+
+    monkeypatch.setattr(views, "local_today", lambda: date(2025, 6, 30))
+    monkeypatch.setattr(step_views, "local_today", lambda: date(2025, 6, 30))
+    client, employee_id = officer_client
+    client.post(f"/admin/kasus/baru?pegawai={employee_id}", data={
+        "source": "internal", "received_on": "2025-03-24", "violation_form_id": str(form_by_code("ETIK-01").id),
+        "summary": "Temuan atasan."})
+    case_id = newest_case().id
+    client.post(f"/admin/kasus/{case_id}/penelaahan", data={"outcome": "continue"})
+    forms = {
+        "panggilan": {"letter_number": "1/P", "issued_on": "2025-04-22", "exam_on": "2025-05-05",
+                      "exam_time": "09.00", "place": "Aula"},
+        "pemeriksaan": {"held_on": "2025-05-05", "place": "Aula", "record": "T: ?\nJ: !", "signing": "paper"},
+        "keputusan": {"sanction_id": "1", "reasons": "x", "decree_number": "1/SK", "decree_on": "2025-05-26"},
+        "penyampaian": {"delivered_on": "2025-05-27"},
+        "laporan": {"letter_number": "1/L", "sent_on": "2025-06-02", "revoke_certificates": "y"},
+    }
+
+    @fuzz(60, backend)
+    @given(step=st.sampled_from(sorted(forms)), data=st.data())
+    def check(step, data):
+        examples.count()
+        body = data.draw(mutations(forms[step], st.one_of(hostile_text, dates)))
+        response = client.post(f"/admin/kasus/{case_id}/{step}", data=body)
+        assert_no_server_error(response, step)
+        assert response.status_code in (302, 400, 403, 422), (step, response.status_code)
+        db.session.expire_all()
+        for text in db.session.scalars(sa.select(CaseExamination.record)):
+            assert all(ch.isprintable() or ch == "\n" for ch in text)
 
     check()
