@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.audit.views import bp as audit_bp
     from netralitas.auth.views import bp as auth_bp
     from netralitas.calendar.views import bp as calendar_bp
+    from netralitas.cases.export_views import bp as case_exports_bp
     from netralitas.cases.step_views import bp as case_steps_bp
     from netralitas.cases.views import bp as cases_bp
     from netralitas.certificates.admin_views import bp as certificate_admin_bp
@@ -185,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
         certificate_admin_bp, certificates_bp, certificate_exports_bp,
         reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp, jobs_bp,
         legal_bp,
+        case_exports_bp,
         calendar_bp, cases_bp, case_steps_bp,
     )
     for bp in blueprints:

@@ -176,6 +176,9 @@ ACCESS: dict[str, Access] = {
     "cases.add_member": Access(STAFF, post_ok=404),
     "cases.triage": Access(STAFF, post_ok=404),
     "cases.reporter": Access(SUPER_ONLY, ok=404),
+    # The SIASN export (names and NIP of disciplined employees): case officers and super admins only; no account
+    # here is a case officer, so only the super admin gets the file (an empty one).
+    "case_exports.siasn_export": Access(SUPER_ONLY),
     # The steps after triage: POST only, each on a case; case id given is nobody's.
     "case_steps.summon": Access(STAFF, post_ok=404),
     "case_steps.attendance": Access(STAFF, post_ok=404),
