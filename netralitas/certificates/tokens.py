@@ -1,6 +1,11 @@
-"""Compact JWS (EdDSA) tokens that carry only a certificate code and its issue time."""
+"""Compact JWS (EdDSA) tokens that carry only a code (a certificate's or a case document's) and its issue time.
+
+The claim name says what the code names: {"c": code} a certificate, {"d": code} a printed case document. A token
+carries exactly one of the two, so a document's token can never be read as a certificate's, nor the other way.
+"""
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +23,13 @@ class TokenError(ValueError):
     """A token that is malformed, forged, or signed by an unknown key; str() says why (English, for logs/CLI)."""
 
 
+class TokenKind(enum.StrEnum):
+    """What a token's code names; the value is the payload claim that carries the code."""
+
+    CERTIFICATE = "c"
+    DOCUMENT = "d"
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     """What a verified token says."""
@@ -25,11 +37,13 @@ class TokenClaims:
     code: str
     issued_dt: datetime
     kid: str
+    kind: TokenKind = TokenKind.CERTIFICATE
 
 
-def sign_token(code: str, issued_dt: datetime, kid: str, private_key) -> str:
-    """The compact JWS for a certificate: header {alg: EdDSA, kid}, payload {c: code, iat: seconds}."""
-    payload = {"c": code, "iat": int(issued_dt.timestamp())}
+def sign_token(code: str, issued_dt: datetime, kid: str, private_key,
+               kind: TokenKind = TokenKind.CERTIFICATE) -> str:
+    """The compact JWS: header {alg: EdDSA, kid}, payload {c: code, iat: seconds} ({d: code, …} for a document)."""
+    payload = {kind.value: code, "iat": int(issued_dt.timestamp())}
     return jwt.encode(payload, private_key, algorithm=ALGORITHM, headers={"kid": kid})
 
 
@@ -52,14 +66,20 @@ def verify_token(token: str, keys: list[PublicKey]) -> TokenClaims:
         raise TokenError(f"signature or claims invalid: {exc}") from exc
     except (TypeError, ValueError, OverflowError) as exc:  # odd header or claim types PyJWT does not check itself
         raise TokenError(f"malformed header or claims: {exc.__class__.__name__}") from exc
-    code, issued = payload.get("c"), payload.get("iat")
-    if not isinstance(code, str) or not code or type(issued) is not int:
+    if not isinstance(payload, dict):  # PyJWT refuses non-object payloads today; never rely on it
         raise TokenError("payload does not name a certificate")
+    kinds = [kind for kind in TokenKind if kind.value in payload]
+    if len(kinds) != 1:  # none, or both: a token names one thing
+        raise TokenError("payload does not name a certificate")
+    kind = kinds[0]
+    code, issued = payload[kind.value], payload.get("iat")
+    if not isinstance(code, str) or not code or type(issued) is not int:
+        raise TokenError(f"payload does not name a {'document' if kind is TokenKind.DOCUMENT else 'certificate'}")
     try:
         issued_dt = datetime.fromtimestamp(issued, UTC)
     except (OverflowError, OSError, ValueError) as exc:  # signed, but not a time this calendar holds
         raise TokenError("issue time out of range") from exc
-    return TokenClaims(code, issued_dt, key.kid)
+    return TokenClaims(code, issued_dt, key.kid, kind)
 
 
 def _peek_header(token: str) -> dict:
