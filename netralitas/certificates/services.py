@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from netralitas.audit.services import record
+from netralitas.cases.verify import PublicDocument, find_public_document
 from netralitas.certificates import keys as key_files
 from netralitas.certificates.models import Certificate
-from netralitas.certificates.tokens import TokenError, sign_token, verify_token
+from netralitas.certificates.tokens import TokenError, TokenKind, sign_token, verify_token
 from netralitas.core import codes
 from netralitas.core.cache import TTLCache
 from netralitas.core.messages import lazy_message as _l
@@ -42,6 +43,8 @@ class Verdict(enum.StrEnum):
 
     VALID = "VALID"
     REVOKED = "REVOKED"
+    #: A printed case document that a reissue replaced (documents are superseded, never revoked).
+    SUPERSEDED = "SUPERSEDED"
     NOT_VALID = "NOT_VALID"
 
 
@@ -69,11 +72,12 @@ class PublicRecord:
 
 @dataclass(frozen=True)
 class Verification:
-    """The answer for one token or code: the verdict, the certificate's public record (if found) and why."""
+    """The answer for one token or code: the verdict, the certificate's (or document's) public record and why."""
 
     verdict: Verdict
     record: PublicRecord | None = None
     reason: str = ""
+    document: PublicDocument | None = None
 
 
 def keys_dir() -> Path:
@@ -208,10 +212,20 @@ def verify_token_online(token: str) -> Verification:
         claims = verify_token(token, published_keys())
     except TokenError as exc:
         return Verification(Verdict.NOT_VALID, reason=str(exc))
+    if claims.kind is TokenKind.DOCUMENT:
+        return verify_document(claims.code, token)
     found = find_public_record(claims.code)
     if found is None or found.token != token:
         return Verification(Verdict.NOT_VALID, reason="no such certificate")
     return verdict_of(found)
+
+
+def verify_document(code: str, token: str) -> Verification:
+    """VALID or SUPERSEDED for a printed case document whose token was verified; NOT VALID when unknown."""
+    found = find_public_document(code)
+    if found is None or found.token != token:
+        return Verification(Verdict.NOT_VALID, reason="no such document")
+    return Verification(Verdict.SUPERSEDED if found.is_superseded else Verdict.VALID, document=found)
 
 
 def verify_code(typed: str) -> Verification:

@@ -22,7 +22,7 @@ NOT_FOUND = 404
 UNPROCESSABLE = 422
 #: Verdict -> CSS modifier of the verdict block.
 VERDICT_STYLE = {services.Verdict.VALID: "valid", services.Verdict.REVOKED: "revoked",
-                 services.Verdict.NOT_VALID: "invalid"}
+                 services.Verdict.SUPERSEDED: "revoked", services.Verdict.NOT_VALID: "invalid"}
 
 
 # /cek limits. A stadium puts 5,000 phones behind one address, and a found code must never be revealed to a
@@ -92,6 +92,8 @@ def check_code():
 
 def _answer(verification: services.Verification, typed_code: str | None = None):
     """The verdict page: 200 for VALID and REVOKED, 404 for NOT VALID; never cached."""
+    if verification.document is not None:
+        return _document_answer(verification)
     record = verification.record
     with_reason = record is not None and record.is_revoked and _may_read_revocation_reason()
     if verification.verdict == services.Verdict.NOT_VALID:
@@ -104,6 +106,16 @@ def _answer(verification: services.Verification, typed_code: str | None = None):
     status = NOT_FOUND if verification.verdict == services.Verdict.NOT_VALID else 200
     response = _no_store(make_response(page, status))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"  # masked personal data: keep it out of search engines
+    return response
+
+
+def _document_answer(verification: services.Verification):
+    """A printed case document: VALID (masked name, no case matter) or DIGANTI (only its replacement's number)."""
+    page = render_template("cases/verify_document.html", verdict=verification.verdict.value,
+                           style=VERDICT_STYLE[verification.verdict], document=verification.document,
+                           official_host=urlsplit(public_base_url(current_app.config["PUBLIC_BASE_URL"])).netloc)
+    response = _no_store(make_response(page, 200))
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
