@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.audit.views import bp as audit_bp
     from netralitas.auth.views import bp as auth_bp
     from netralitas.calendar.views import bp as calendar_bp
+    from netralitas.cases.document_views import bp as case_documents_bp
     from netralitas.cases.export_views import bp as case_exports_bp
     from netralitas.cases.step_views import bp as case_steps_bp
     from netralitas.cases.views import bp as cases_bp
@@ -187,7 +188,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp, report_exports_bp, reminders_bp, api_bp, ops_bp, jobs_bp,
         legal_bp,
         case_exports_bp,
-        calendar_bp, cases_bp, case_steps_bp,
+        calendar_bp, cases_bp, case_steps_bp, case_documents_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -186,6 +186,7 @@ ACCESS: dict[str, Access] = {
     "case_steps.decide": Access(STAFF, post_ok=404),
     "case_steps.deliver": Access(STAFF, post_ok=404),
     "case_steps.report_back": Access(STAFF, post_ok=404),
+    "case_documents.document_pdf": Access(STAFF, ok=404),  # a case's printed document: nobody's case here
 }
 
 #: Fixed values for URL arguments that do not name a database object.
@@ -194,6 +195,7 @@ PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_forma
                     "kid": "x", "token_id": 999999, "job_id": 999999}
 PLAIN_URL_VALUES["day_off_id"] = 999999  # the calendar's days off: no such row
 PLAIN_URL_VALUES.update(case_id=999999, evidence_id=999999, summons_id=999999)  # cases and their evidence: no such rows
+PLAIN_URL_VALUES["document_id"] = 999999  # a case's printed documents: no such row
 
 
 @dataclass
