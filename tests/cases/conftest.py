@@ -73,6 +73,70 @@ def jpeg_with_exif() -> bytes:
     return out.getvalue()
 
 
+# --- printed documents (tests/cases/test_documents.py, test_document_verify.py) -----------------------------------
+
+#: Words of the case's matter that must never reach a public page.
+CASE_MATTER = ("Membagikan unggahan pasangan calon", "RAHASIA-PELANGGARAN", "RAHASIA-SANKSI", "RAHASIA-ALASAN",
+               "RAHASIA-BAP")
+
+
+def document_content(kind, world) -> dict:
+    """A full content dict of each kind, as the case steps fill it (netralitas/cases/pdf.py documents the keys)."""
+    from netralitas.cases.models import DocumentKind
+
+    ani = world.ani
+    employee = {"name": ani.name, "nip": ani.nip, "nik": ani.nik, "rank": "Penata Muda (III/a)",
+                "position": "Analis Kebijakan", "unit": world.a.name}
+    signatory = {"title": "Kepala Badan Kepegawaian", "name": "Drs. Hendra Wijaya", "nip": "197001011995031001"}
+    examiners = [{"name": "Rina Marlina", "nip": "198001012005012001", "position": "Inspektur Pembantu"},
+                 {"name": "Joko Susilo", "nip": "198202022006041002", "position": "Kepala Bidang Disiplin"}]
+    common = {"employee": employee, "signatory": signatory, "place_of_issue": "Kota Uji",
+              "copies_to": ["Kepala BKN", "Inspektur Kota Uji"]}
+    if kind in (DocumentKind.SUMMONS_1, DocumentKind.SUMMONS_2):
+        return {**common, "exam": {"date": "2025-04-14", "time": "09.00 WIB", "place": "Ruang Rapat BKPSDM Lantai 2"},
+                "examiners": examiners, "subject": "dugaan pelanggaran netralitas RAHASIA-PELANGGARAN",
+                "legal_basis": ["Peraturan Pemerintah Nomor 94 Tahun 2021 tentang Disiplin PNS"],
+                "previous_summons": {"number": "800/11/BKPSDM", "date": "2025-04-07"}}
+    if kind == DocumentKind.EXAMINATION:
+        return {**common, "held_on": "2025-04-14", "time": "09.00 WIB", "place": "Ruang Rapat BKPSDM",
+                "examiners": examiners, "record": "Pertanyaan 1: RAHASIA-BAP apakah Saudara sehat?\nJawaban: Ya.",
+                "signing": "refused", "refusal_note": "Menolak tanpa alasan"}
+    if kind == DocumentKind.DECREE:
+        return {**common, "official": "Wali Kota Uji", "considering": ["bahwa pegawai terbukti melanggar"],
+                "legal_basis": ["Undang-Undang Nomor 20 Tahun 2023 tentang ASN", "PP Nomor 94 Tahun 2021"],
+                "sanction": "pemotongan tunjangan kinerja RAHASIA-SANKSI sebesar 25% selama 6 bulan",
+                "level": "sedang", "reasons": "terbukti RAHASIA-ALASAN membagikan unggahan pasangan calon",
+                "on_evidence_only": False, "in_force_from": "2025-05-01", "in_force_until": "2025-10-31",
+                "objection_text": "Keberatan dapat diajukan dalam 14 hari kerja sejak keputusan diterima.",
+                "signatory": {"title": "WALI KOTA UJI", "name": "Ir. Bambang Sutrisno"}}
+    return {**common, "addressee": {"name": "Ketua Bawaslu Kota Uji", "place": "Kota Uji"},
+            "referrer": "Bawaslu Kota Uji",
+            "letter": {"number": "123/PM.00/K.JB-01/03/2025", "date": "2025-03-21", "subject": "rekomendasi"},
+            "outcome": "Telah dijatuhi hukuman disiplin tingkat sedang RAHASIA-SANKSI.",
+            "decree": {"number": "800/SK-7/2025", "date": "2025-04-30"}}
+
+
+@pytest.fixture
+def open_test_case(world, officer):
+    """Open a case about Ani (from a Bawaslu letter) through the service; returns a function making more."""
+    from datetime import date
+
+    from netralitas.cases.models import CaseSource
+    from netralitas.cases.services import Intake, open_case
+    from netralitas.legal.services import form_by_code
+
+    def make(employee=None):
+        intake = Intake(employee=employee or world.ani, violation_form_id=form_by_code("ETIK-04").id,
+                        source=CaseSource.BAWASLU, received_on=date(2025, 3, 24),
+                        summary="Membagikan unggahan pasangan calon di grup WhatsApp dinas.",
+                        letter_number="123/PM.00/K.JB-01/03/2025", letter_date=date(2025, 3, 21))
+        case = open_case(officer, intake)
+        db.session.commit()
+        return case
+
+    return make
+
+
 # --- case officers and cases at a chosen date (tests/cases/test_digest.py, test_siasn.py) --------------------------
 
 @pytest.fixture
