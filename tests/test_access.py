@@ -24,11 +24,16 @@ from netralitas.masterdata.models import Agency, AgencyKind, Employee
 pytestmark = pytest.mark.usefixtures("fast_passwords")
 PASSWORD = "rahasia-123456"  # what conftest's make_staff gives every account
 
-ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER = (
-    "anonymous", "viewer", "viewer_of_a", "agency_admin_of_a", "operator", "super_admin")
-ROLES = (ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER)
+ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER, LIAISON = (
+    "anonymous", "viewer", "viewer_of_a", "agency_admin_of_a", "operator", "super_admin", "liaison")
+ROLES = (ANON, VIEWER, VIEWER_A, ADMIN_A, OPERATOR, SUPER, LIAISON)
 EVERYONE = frozenset(ROLES)
-STAFF = EVERYONE - {ANON}
+#: Every signed-in account, a Bawaslu/BKN liaison included (their own account pages, the case list).
+SIGNED_IN = EVERYONE - {ANON}
+#: The declaration side's staff: a liaison sees none of it.
+STAFF = SIGNED_IN - {LIAISON}
+#: Who may open the case list and a case they are a member of.
+CASE_READERS = STAFF | {LIAISON}
 MANAGERS = frozenset({ADMIN_A, SUPER})
 SUPER_ONLY = frozenset({SUPER})
 #: Who may download invitation codes (agency admins for their subtree) and who staffs the venue help desk.
@@ -41,7 +46,7 @@ RUNNERS = frozenset({OPERATOR, SUPER})
 #: Roles that see only agency A's subtree.
 SCOPED = frozenset({VIEWER_A, ADMIN_A})
 ROLE_OF = {VIEWER: Role.VIEWER, VIEWER_A: Role.VIEWER, ADMIN_A: Role.AGENCY_ADMIN, OPERATOR: Role.OPERATOR,
-           SUPER: Role.SUPER_ADMIN}
+           SUPER: Role.SUPER_ADMIN, LIAISON: Role.LIAISON}
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,8 @@ class Access:
 ACCESS: dict[str, Access] = {
     "home.index": Access(EVERYONE),
     "auth.login": Access(EVERYONE, staff_ok=302, post_ok=302),
-    "auth.logout": Access(STAFF, post_ok=302),
-    "auth.change_password": Access(STAFF, post_ok=200),
+    "auth.logout": Access(SIGNED_IN, post_ok=302),
+    "auth.change_password": Access(SIGNED_IN, post_ok=200),
     "auth.staff_list": Access(SUPER_ONLY),
     "auth.staff_create": Access(SUPER_ONLY),
     "auth.staff_edit": Access(SUPER_ONLY),  # staff accounts are not scoped: super admin only
@@ -168,11 +173,11 @@ ACCESS: dict[str, Access] = {
     # Cases: every staff role has the list (it shows only the cases they may see: none here); a case officer or super
     # admin opens cases (no account here is a case officer); case id given is nobody's, so every role gets 404 on
     # it, members or not (tests/cases covers members, non-members of the employee's own unit, and scope).
-    "cases.case_list": Access(STAFF),
+    "cases.case_list": Access(CASE_READERS),
     "cases.intake": Access(SUPER_ONLY, post_ok=200),  # without ?pegawai= the search page is shown again
-    "cases.detail": Access(STAFF, ok=404),
+    "cases.detail": Access(CASE_READERS, ok=404),
     "cases.add_evidence": Access(STAFF, post_ok=404),
-    "cases.evidence_file": Access(STAFF, ok=404),
+    "cases.evidence_file": Access(CASE_READERS, ok=404),
     "cases.add_member": Access(STAFF, post_ok=404),
     "cases.triage": Access(STAFF, post_ok=404),
     "cases.reporter": Access(SUPER_ONLY, ok=404),

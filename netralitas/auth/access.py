@@ -9,7 +9,10 @@ from flask_login import current_user, login_required
 
 from netralitas.auth.models import Role
 
-ALL_STAFF = tuple(Role)
+#: Every role of the declaration side; a liaison is not one of them (cases they referred only).
+ALL_STAFF = (Role.SUPER_ADMIN, Role.OPERATOR, Role.AGENCY_ADMIN, Role.VIEWER)
+#: Who may open the case list and the cases they are members of: all staff, and liaisons (read only).
+CASE_READERS = (*ALL_STAFF, Role.LIAISON)
 MANAGERS = (Role.SUPER_ADMIN, Role.AGENCY_ADMIN)
 #: Who runs events: settings, text, open/close, the venue board and the help desk.
 RUNNERS = (Role.SUPER_ADMIN, Role.OPERATOR)

@@ -14,6 +14,7 @@ ROLE_LABELS = {
     Role.OPERATOR: _l("Operator acara"),
     Role.AGENCY_ADMIN: _l("Admin perangkat daerah"),
     Role.VIEWER: _l("Pemantau (hanya baca)"),
+    Role.LIAISON: _l("Penghubung Bawaslu/BKN (hanya kasus yang dirujuknya)"),
 }
 
 

@@ -23,6 +23,8 @@ class Role(enum.StrEnum):
     OPERATOR = "operator"
     AGENCY_ADMIN = "agency_admin"
     VIEWER = "viewer"
+    #: A Bawaslu or BKN liaison: reads the cases they referred (as a case member), nothing else.
+    LIAISON = "liaison"
 
 
 def spend_password_check(password: str) -> None:

@@ -35,6 +35,7 @@ MEMBER_LABELS = {
     CaseMemberRole.OFFICER: _l("Petugas kasus"),
     CaseMemberRole.EXAMINER: _l("Anggota tim pemeriksa"),
     CaseMemberRole.PPK_DELEGATE: _l("Pejabat yang mencatat keputusan PPK"),
+    CaseMemberRole.LIAISON: _l("Penghubung pemberi rekomendasi (hanya baca)"),
 }
 TRIAGE_LABELS = {
     TriageOutcome.CONTINUE: _l("Lanjutkan ke pemeriksaan"),

@@ -52,6 +52,7 @@ class CaseMemberRole(enum.StrEnum):
     OFFICER = "officer"  # runs the case (its opener by default)
     EXAMINER = "examiner"  # on the examination team: the direct superior, the inspectorate, BKPSDM
     PPK_DELEGATE = "ppk_delegate"  # records the decision for the PPK
+    LIAISON = "liaison"  # the referrer's liaison (Bawaslu, BKN): reads the case, takes no step
 
 
 class Case(db.Model):

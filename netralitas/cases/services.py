@@ -198,6 +198,9 @@ def add_member(actor: Staff, case: Case, staff: Staff, role: CaseMemberRole) -> 
     """Put a staff member on the case's team; the caller commits."""
     if not staff.is_active:
         raise CaseError(_l("Akun staf ini tidak aktif."))
+    if (staff.role == Role.LIAISON) != (role == CaseMemberRole.LIAISON):
+        raise CaseError(_l("Akun penghubung hanya dapat menjadi penghubung, dan peran penghubung hanya untuk akun "
+                           "penghubung."))
     if any(m.staff_id == staff.id and m.role == role for m in case.members):
         raise CaseError(_l("Staf ini sudah menjadi anggota tim dengan peran tersebut."))
     member = CaseMember(case=case, staff_id=staff.id, role=role)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from netralitas.auth.access import ALL_STAFF, roles_required
+from netralitas.auth.access import ALL_STAFF, CASE_READERS, roles_required
 from netralitas.auth.models import Role, Staff
 from netralitas.calendar.services import local_today, work_calendar
 from netralitas.cases import services, steps
@@ -61,7 +61,7 @@ PICK_LIMIT = 20
 
 
 @bp.route("")
-@roles_required(*ALL_STAFF)
+@roles_required(*CASE_READERS)
 def case_list():
     """The cases the staff member may see, with the running deadline of each; search and filter by stage."""
     q = (request.args.get("q") or "").strip()[:100]
@@ -129,7 +129,7 @@ def intake():
 
 
 @bp.route("/<int:case_id>")
-@roles_required(*ALL_STAFF)
+@roles_required(*CASE_READERS)
 def detail(case_id: int):
     """The case file: employee and declarations, the running deadline, evidence, team, timeline, triage."""
     case = services.get_case(current_user, case_id)
@@ -154,7 +154,7 @@ def add_evidence(case_id: int):
 
 
 @bp.route("/<int:case_id>/bukti/<int:evidence_id>")
-@roles_required(*ALL_STAFF)
+@roles_required(*CASE_READERS)
 def evidence_file(case_id: int, evidence_id: int):
     """An evidence file, to members only, each opening audited."""
     case = services.get_case(current_user, case_id)

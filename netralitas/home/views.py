@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from netralitas.auth.access import ALL_STAFF
+from netralitas.auth.models import Role
 from netralitas.events.models import Event, EventStatus
 from netralitas.events.progress import Progress
 from netralitas.events.tally import cached_tally
@@ -22,6 +24,8 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("home/public.html")
+    if current_user.role == Role.LIAISON:  # no declaration figures: only the cases they referred
+        return render_template("home/liaison.html")
     totals = {
         "agencies": db.session.scalar(sa.select(sa.func.count()).select_from(Agency).where(
             agency_scope(current_user), Agency.is_active.is_(True))),
@@ -64,14 +68,15 @@ def _menu() -> list[tuple]:
 
     from netralitas.auth.models import Role
 
-    everyone = tuple(Role)
+    everyone = ALL_STAFF
+    readers = (*everyone, Role.LIAISON)
     return [
-        ("home.index", _l("Beranda"), everyone),
+        ("home.index", _l("Beranda"), readers),
         ("events.event_list", _l("Acara"), everyone),
         ("reports.index", _l("Rekap"), everyone),
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
-        ("cases.case_list", _l("Kasus"), everyone),
+        ("cases.case_list", _l("Kasus"), readers),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),
         ("certificate_admin.lookup", _l("Sertifikat"), (Role.SUPER_ADMIN,)),
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),

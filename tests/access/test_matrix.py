@@ -36,4 +36,4 @@ def test_every_route_is_walked_for_every_role(app):
     )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "access-matrix.txt").write_text(report)
-    assert pairs >= len(rules) * 7 and len(ALL_ROLES) == 7
+    assert pairs >= len(rules) * 8 and len(ALL_ROLES) == 8

@@ -198,3 +198,30 @@ def test_the_same_file_twice_is_stored_once(app, world, officer, client_for):
     rows = db.session.scalars(sa.select(CaseEvidence).where(CaseEvidence.case_id == case.id)).all()
     assert len(rows) == 2 and rows[0].sha256 == rows[1].sha256
     assert len(list(evidence_path(rows[0].sha256, "jpg").parent.iterdir())) == 1
+
+
+def test_a_liaison_reads_the_cases_they_referred_and_nothing_else(app, world, officer, make_staff, client_for):
+    client = client_for(officer)
+    referred = open_case(client, world)
+    other = open_case(client, world, employee=world.budi)
+    liaison = make_staff(Role.LIAISON, email="penghubung@bawaslu.go.id")
+    as_examiner = client.post(f"/admin/kasus/{referred.id}/anggota", data={"email": "penghubung@bawaslu.go.id",
+                                                                            "role": "examiner"})
+    assert as_examiner.status_code == 422 and "Akun penghubung hanya dapat menjadi penghubung" in \
+        as_examiner.get_data(as_text=True)
+    assert client.post(f"/admin/kasus/{referred.id}/anggota", data={"email": "penghubung@bawaslu.go.id",
+                                                                     "role": "liaison"}).status_code == 302
+    reader = client_for(liaison)
+    assert "Kasus yang Anda rujuk" in reader.get("/").get_data(as_text=True)
+    listed = reader.get("/admin/kasus").get_data(as_text=True)
+    assert referred.number in listed and other.number not in listed
+    assert reader.get(f"/admin/kasus/{referred.id}").status_code == 200
+    assert reader.get(f"/admin/kasus/{other.id}").status_code == 404
+    assert reader.post(f"/admin/kasus/{referred.id}/penelaahan", data={"outcome": "continue"}).status_code == 403
+    for page_url in ("/admin/pegawai", "/admin/acara", "/admin/token-api", "/admin/tugas", "/admin/kasus/baru"):
+        assert reader.get(page_url).status_code == 403, page_url
+    viewer = make_staff(Role.VIEWER, email="pemantau@contoh.go.id")
+    not_liaison = client.post(f"/admin/kasus/{referred.id}/anggota", data={"email": "pemantau@contoh.go.id",
+                                                                            "role": "liaison"})
+    assert not_liaison.status_code == 422
+    assert viewer.id  # the viewer account exists; it just cannot be a liaison member
