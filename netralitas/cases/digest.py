@@ -36,6 +36,7 @@ from netralitas.cases.deadlines import DeadlineState, current_deadline
 from netralitas.cases.digest_models import CaseDigest
 from netralitas.cases.models import Case, CaseStage
 from netralitas.cases.services import visible_cases
+from netralitas.cases.steps import steps_by_case
 from netralitas.core.mail import Delivery, MailSettings, plain_address, plain_message, send_batch
 from netralitas.core.sql import insert_on_conflict
 from netralitas.core.urls import public_url
@@ -140,10 +141,12 @@ def due_cases(today: date, calendar: WorkCalendar, due_soon: int) -> dict[int, D
     labels = {rule.key: rule.label for rule in legal.deadline_rules()}
     rows = db.session.execute(
         sa.select(Case, Agency.code, Agency.name).join(Employee, Employee.id == Case.employee_id)
-        .join(Agency, Agency.id == Employee.agency_id).where(Case.stage.in_(OPEN_STAGES)))
+        .join(Agency, Agency.id == Employee.agency_id).where(Case.stage.in_(OPEN_STAGES))).all()
+    loaded = steps_by_case([case.id for case, _code, _name in rows])  # summonses and decisions: two queries
     found = {}
     for case, unit_code, unit_name in rows:
-        deadline = current_deadline(case, calendar, legal.deadline_days, today, due_soon=due_soon)
+        deadline = current_deadline(case, calendar, legal.deadline_days, today, due_soon=due_soon,
+                                    steps=loaded[case.id])
         if deadline is None or deadline.state == DeadlineState.ON_TIME:
             continue
         found[case.id] = DueCase(case.id, case.number, case.stage, f"{unit_name} ({unit_code})",

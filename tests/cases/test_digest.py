@@ -192,3 +192,22 @@ def test_the_schedule_is_seven_in_the_morning_in_jakarta(app):
     (job,) = [job for job in tasks.SCHEDULED if job.name == "case_digest"]
     runs = [minute for minute in range(24 * 60) if job.schedule(datetime(2025, 2, 26) + timedelta(minutes=minute))]
     assert runs == [0]  # 00:00 UTC = 07:00 WIB
+
+
+def test_later_stages_count_too_an_undelivered_decree(app, world, officer, frozen, inbox, make_letter_case):
+    from netralitas.cases.models import CaseDecision
+    from netralitas.legal.services import sanction_by_code
+
+    case = make_letter_case(world.ani, date(2025, 1, 6))
+    db.session.add(CaseDecision(case_id=case.id, sanction_id=sanction_by_code("PNS-RINGAN-TERTULIS").id,
+                                reasons="RAHASIA-ALASAN", decree_number="800/SK-1/2025", decree_on=date(2025, 2, 5),
+                                decided_by_id=officer.id))
+    case.stage = CaseStage.DECIDED
+    db.session.commit()
+    tasks.case_digest()
+    (message,) = inbox.to(officer.email)
+    assert case_lines(message) == ["TERLAMBAT (1)", "- KN-2025-0001 · Dinas A (DINAS-A) · Diputuskan"]
+    # 14 working days from the decree of Wed 5 Feb: due Tue 25 Feb, one working day late on the 26th
+    assert ("Penyampaian keputusan hukuman disiplin: jatuh tempo Selasa, 25 Februari 2025 (lewat 1 hari kerja)"
+            in message.get_content())
+    assert "RAHASIA-ALASAN" not in message.as_string()
