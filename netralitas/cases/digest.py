@@ -32,11 +32,11 @@ from flask_babel import force_locale
 from netralitas.audit.services import record
 from netralitas.auth.models import Staff
 from netralitas.calendar.services import WorkCalendar, default_years, local_today, work_calendar
-from netralitas.cases.deadlines import DeadlineState, current_deadline
+from netralitas.cases.deadlines import DeadlineState
 from netralitas.cases.digest_models import CaseDigest
 from netralitas.cases.models import Case, CaseStage
 from netralitas.cases.services import visible_cases
-from netralitas.cases.steps import steps_by_case
+from netralitas.cases.steps import running_deadlines
 from netralitas.core.mail import Delivery, MailSettings, plain_address, plain_message, send_batch
 from netralitas.core.sql import insert_on_conflict
 from netralitas.core.urls import public_url
@@ -142,11 +142,11 @@ def due_cases(today: date, calendar: WorkCalendar, due_soon: int) -> dict[int, D
     rows = db.session.execute(
         sa.select(Case, Agency.code, Agency.name).join(Employee, Employee.id == Case.employee_id)
         .join(Agency, Agency.id == Employee.agency_id).where(Case.stage.in_(OPEN_STAGES))).all()
-    loaded = steps_by_case([case.id for case, _code, _name in rows])  # summonses and decisions: two queries
+    deadlines = running_deadlines([case for case, _code, _name in rows], today=today, calendar=calendar,
+                                  days_for=legal.deadline_days, due_soon=due_soon)
     found = {}
     for case, unit_code, unit_name in rows:
-        deadline = current_deadline(case, calendar, legal.deadline_days, today, due_soon=due_soon,
-                                    steps=loaded[case.id])
+        deadline = deadlines.get(case.id)
         if deadline is None or deadline.state == DeadlineState.ON_TIME:
             continue
         found[case.id] = DueCase(case.id, case.number, case.stage, f"{unit_name} ({unit_code})",
@@ -216,7 +216,7 @@ def digest_text(digest: Digest, today: date, links: Mapping[int, str]) -> str:
 
 def _stage_labels() -> Mapping[CaseStage, str]:
     # The case screens' own stage names (one home for them); read in the email's locale.
-    from netralitas.cases.views import STAGE_LABELS
+    from netralitas.cases.forms import STAGE_LABELS
 
     return {stage: str(label) for stage, label in STAGE_LABELS.items()}
 

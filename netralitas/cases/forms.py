@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from netralitas.cases.models import CaseMemberRole, CaseSource, RecordSigning
+from netralitas.cases.models import CaseMemberRole, CaseSource, CaseStage, RecordSigning
 from netralitas.cases.services import FORWARD_TARGETS, TriageOutcome
 from netralitas.core.forms import AppForm
 from netralitas.core.text import multi_line, single_line
@@ -30,6 +30,16 @@ SOURCE_LABELS = {
     CaseSource.INTERNAL: _l("Temuan internal (atasan, BKPSDM)"),
     CaseSource.PUBLIC: _l("Laporan masyarakat"),
     CaseSource.MEDIA: _l("Pemberitaan media / media sosial"),
+}
+#: A case's stage as the screens and the digest name it.
+STAGE_LABELS = {
+    CaseStage.TRIAGE: _l("Penelaahan"),
+    CaseStage.EXAMINATION: _l("Pemeriksaan"),
+    CaseStage.DECISION: _l("Menunggu keputusan"),
+    CaseStage.DECIDED: _l("Diputuskan"),
+    CaseStage.REPORTED: _l("Selesai dilaporkan"),
+    CaseStage.FORWARDED: _l("Diteruskan"),
+    CaseStage.CLOSED: _l("Ditutup"),
 }
 MEMBER_LABELS = {
     CaseMemberRole.OFFICER: _l("Petugas kasus"),

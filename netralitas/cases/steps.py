@@ -6,6 +6,7 @@ a CaseError saying what has to happen first.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,8 @@ from dateutil.relativedelta import relativedelta
 from netralitas.audit.services import record
 from netralitas.auth.models import Role, Staff
 from netralitas.calendar.services import WorkCalendar
-from netralitas.cases.deadlines import CaseSteps
+from netralitas.cases import paperwork
+from netralitas.cases.deadlines import CaseDeadline, CaseSteps, current_deadline
 from netralitas.cases.models import (
     Attendance,
     Case,
@@ -48,6 +50,18 @@ def steps_by_case(case_ids: list[int]) -> dict[int, CaseSteps]:
     decisions = {d.case_id: d for d in db.session.scalars(sa.select(CaseDecision).where(
         CaseDecision.case_id.in_(case_ids)))}
     return {case_id: CaseSteps(tuple(found.get(case_id, ())), decisions.get(case_id)) for case_id in case_ids}
+
+
+def running_deadlines(cases: Sequence[Case], *, today: date, calendar: WorkCalendar, days_for,
+                      due_soon: int) -> dict[int, CaseDeadline]:
+    """The running deadline of each case that has one, by case id (a list's rows, the daily digest)."""
+    loaded = steps_by_case([case.id for case in cases])
+    found = {}
+    for case in cases:
+        deadline = current_deadline(case, calendar, days_for, today, due_soon=due_soon, steps=loaded[case.id])
+        if deadline is not None:
+            found[case.id] = deadline
+    return found
 
 
 def summonses(case: Case) -> list[CaseSummons]:
@@ -105,6 +119,8 @@ def summon(actor: Staff, case: Case, *, letter_number: str, issued_on: date, exa
     summons = CaseSummons(case_id=case.id, round=round_, letter_number=letter_number, issued_on=issued_on,
                           exam_on=exam_on, exam_time=exam_time, place=place, created_by_id=actor.id)
     db.session.add(summons)
+    previous = summonses(case)[0] if round_ == LAST_ROUND else None
+    paperwork.issue_summons(actor, case, summons, previous)
     add_step(actor, case, f"summons_{round_}", letter_number)
     record(actor, "case.summons", "case", case.id, f"Panggilan {round_} kasus {case.number}",
            {"number": case.number, "round": round_, "exam_on": exam_on.isoformat()})
@@ -144,6 +160,7 @@ def record_examination(actor: Staff, case: Case, *, held_on: date, place: str, t
                                   refusal_note=refusal_note if signing == RecordSigning.REFUSED else None,
                                   created_by_id=actor.id)
     db.session.add(examination)
+    paperwork.issue_examination(actor, case, examination)
     case.stage = CaseStage.DECISION
     add_step(actor, case, "examined", signing.value)
     record(actor, "case.examination", "case", case.id, f"Berita acara pemeriksaan kasus {case.number}",
@@ -186,6 +203,7 @@ def decide(actor: Staff, case: Case, *, sanction: Sanction, reasons: str, decree
                             reasons=reasons, decree_number=decree_number, decree_on=decree_on,
                             in_force_from=in_force_from, in_force_until=until, decided_by_id=actor.id)
     db.session.add(decision)
+    paperwork.issue_decree(actor, case, decision, sanction)
     case.stage = CaseStage.DECIDED
     add_step(actor, case, "decided", decree_number)
     record(actor, "case.decision", "case", case.id, f"Keputusan kasus {case.number} ({sanction.code})",
@@ -218,6 +236,8 @@ def report_back(actor: Staff, case: Case, *, letter_number: str, sent_on: date, 
     if case.stage != CaseStage.DECIDED or decision is None or decision.delivered_on is None:
         raise CaseError(_l("Laporan tindak lanjut dibuat setelah keputusan disampaikan kepada pegawai."))
     revoked = _revoke_certificates(actor, case) if revoke_certificates else 0
+    paperwork.issue_report_back(actor, case, decision, db.session.get(Sanction, decision.sanction_id),
+                                letter_number=letter_number, sent_on=sent_on)
     case.stage = CaseStage.REPORTED
     add_step(actor, case, "reported", letter_number)
     record(actor, "case.report_back", "case", case.id, f"Tindak lanjut kasus {case.number} dilaporkan",

@@ -12,12 +12,13 @@ from flask_login import current_user, login_required
 from netralitas.auth.access import ALL_STAFF, CASE_READERS, roles_required
 from netralitas.auth.models import Role, Staff
 from netralitas.calendar.services import local_today, work_calendar
-from netralitas.cases import services, steps
-from netralitas.cases.deadlines import DeadlineState, current_deadline
+from netralitas.cases import documents, services, steps
+from netralitas.cases.deadlines import DeadlineState
 from netralitas.cases.forms import (
     MEMBER_LABELS,
     SIGNING_LABELS,
     SOURCE_LABELS,
+    STAGE_LABELS,
     TRIAGE_LABELS,
     AttendanceForm,
     DecisionForm,
@@ -31,6 +32,7 @@ from netralitas.cases.forms import (
     TriageForm,
 )
 from netralitas.cases.models import Case, CaseMemberRole, CaseSource, CaseStage
+from netralitas.cases.pdf import KIND_NAMES
 from netralitas.core.evidence import EvidenceError, EvidenceProblem, clean_evidence
 from netralitas.core.forms import select_choices
 from netralitas.extensions import db
@@ -41,15 +43,6 @@ from netralitas.masterdata.scope import employee_scope, get_employee_in_scope
 
 bp = Blueprint("cases", __name__, url_prefix="/admin/kasus")
 
-STAGE_LABELS = {
-    CaseStage.TRIAGE: _l("Penelaahan"),
-    CaseStage.EXAMINATION: _l("Pemeriksaan"),
-    CaseStage.DECISION: _l("Menunggu keputusan"),
-    CaseStage.DECIDED: _l("Diputuskan"),
-    CaseStage.REPORTED: _l("Selesai dilaporkan"),
-    CaseStage.FORWARDED: _l("Diteruskan"),
-    CaseStage.CLOSED: _l("Ditutup"),
-}
 EVIDENCE_PROBLEMS = {
     EvidenceProblem.EMPTY: _l("Berkas kosong."),
     EvidenceProblem.TOO_LARGE: _l("Berkas terlalu besar."),
@@ -268,21 +261,14 @@ def _step_context(case: Case, step_forms: dict) -> dict:
         "delivery_form": step_forms.get("delivery_form") or DeliveryForm(),
         "report_form": step_forms.get("report_form") or ReportBackForm(),
         "signing_labels": SIGNING_LABELS,
+        "documents": documents.documents_of(case), "document_names": KIND_NAMES,
     }
 
 
 def _deadlines(cases) -> dict:
     """The running deadline of each case, from one calendar and today's date."""
-    today = local_today()
-    calendar = work_calendar()
-    loaded = steps.steps_by_case([case.id for case in cases])
-    found = {}
-    for case in cases:
-        deadline = current_deadline(case, calendar, legal.deadline_days, today, steps=loaded[case.id],
-                                    due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
-        if deadline is not None:
-            found[case.id] = deadline
-    return found
+    return steps.running_deadlines(cases, today=local_today(), calendar=work_calendar(), days_for=legal.deadline_days,
+                                   due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
 
 
 def _evidence_or_none(upload, form):

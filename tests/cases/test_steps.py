@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -12,11 +13,23 @@ import sqlalchemy as sa
 from netralitas.audit.models import AuditEntry
 from netralitas.auth.models import Role
 from netralitas.cases import step_views, views
-from netralitas.cases.models import Case, CaseDecision, CaseExamination, CaseStage, CaseSummons, RecordSigning
+from netralitas.cases.models import (
+    Case,
+    CaseDecision,
+    CaseDocument,
+    CaseExamination,
+    CaseStage,
+    CaseSummons,
+    DocumentKind,
+    RecordSigning,
+)
 from netralitas.certificates.models import Certificate
 from netralitas.extensions import db
 from netralitas.legal.services import form_by_code, sanction_by_code
 from netralitas.signing.models import Signature
+from tests.cases.test_documents import page_images
+from tests.certificate_exports.pdfread import decode_qr
+from tests.certificates.conftest import verdict_of_page
 from tests.conftest import signature_png
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -68,7 +81,7 @@ def page(client, case) -> str:
 
 
 def test_two_absences_lead_to_a_decision_on_the_evidence_then_sk_and_report(app, world, officer, make_staff,
-                                                                             client_for, continued, today):
+                                                                             client_for, continued, today, tmp_path):
     client, case = continued
     # Summons I dated Tue 22 April: 7 working days' notice (1 May is a holiday) → examination from Fri 2 May.
     assert "pemeriksaan paling cepat 2 Mei 2025" in page(client, case)
@@ -126,8 +139,22 @@ def test_two_absences_lead_to_a_decision_on_the_evidence_then_sk_and_report(app,
     assert signature.revoked_dt is not None and signature.revocation_reason.value == "DISCIPLINARY"
     actions = [e.action for e in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.seq))
                if e.action.startswith("case.")]
-    assert actions == ["case.open", "case.triage", "case.summons", "case.attendance", "case.summons",
-                       "case.attendance", "case.member", "case.decision", "case.delivery", "case.report_back"]
+    assert actions == ["case.open", "case.triage", "case.document", "case.summons", "case.attendance",
+                       "case.document", "case.summons", "case.attendance", "case.member", "case.document",
+                       "case.decision", "case.delivery", "case.document", "case.report_back"]
+    # Every step printed its document; each one's QR decodes to /v/ and verifies there.
+    issued = db.session.scalars(sa.select(CaseDocument).order_by(CaseDocument.id)).all()
+    assert [(d.kind, d.number) for d in issued] == [
+        (DocumentKind.SUMMONS_1, "800/1/BKPSDM"), (DocumentKind.SUMMONS_2, "800/2/BKPSDM"),
+        (DocumentKind.DECREE, "800/SK/01/2025"), (DocumentKind.REPORT_BACK, "800/LAP/2025")]
+    for document in issued:
+        (tmp_path / document.kind.value).mkdir()
+        pdf = client.get(f"/admin/kasus/{case.id}/dokumen/{document.id}.pdf")
+        assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+        (url,) = {found for image in page_images(pdf.data, tmp_path / document.kind.value)
+                  for found in decode_qr(image)}
+        assert url.endswith(f"/v/{document.token}")
+        assert verdict_of_page(client.get(urlsplit(url).path)) == "VALID"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 1
 
 
@@ -149,6 +176,9 @@ def test_an_attended_examination_gets_its_record_signed_or_the_refusal_noted(app
                        data={**record, "signing": "screen", "signature": drawn}).status_code == 302
     stored = db.session.scalars(sa.select(CaseExamination)).one()
     assert stored.signing == RecordSigning.SCREEN and stored.signature_png == signature_png()
+    (record_document,) = db.session.scalars(sa.select(CaseDocument)
+                                            .where(CaseDocument.kind == DocumentKind.EXAMINATION)).all()
+    assert "Apakah Saudara membagikan" in json.loads(record_document.content_json)["record"]
     assert stored.record == "T: Apakah Saudara membagikan unggahan itu?\nJ: Ya."
     db.session.refresh(case)
     assert case.stage == CaseStage.DECISION
