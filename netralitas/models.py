@@ -1,7 +1,8 @@
 """Imports every model module so metadata (create_all, Alembic autogenerate) sees every table."""
 from netralitas.audit.models import AuditAnchor, AuditEntry, AuditHead
 from netralitas.auth.models import ApiToken, Role, Staff
-from netralitas.cases.digest_models import CaseDigest  # noqa: F401
+from netralitas.calendar.models import DayOff
+from netralitas.cases.digest_models import CaseDigest
 from netralitas.cases.models import (
     Case,
     CaseDecision,
@@ -16,13 +17,14 @@ from netralitas.cases.models import (
 from netralitas.certificates.models import Certificate
 from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.jobs.models import Job
+from netralitas.legal.models import DeadlineRule, Sanction, ViolationForm
 from netralitas.masterdata.models import Agency, Category, Employee, PendingImport
 from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
 __all__ = [
-    "Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Case", "CaseDecision", "CaseDocument",
-    "CaseEvidence", "CaseExamination", "CaseMember", "CaseReporter", "CaseStep", "CaseSummons", "Category",
-    "Certificate", "DeclarationText", "EmailReminder", "Employee", "Event", "Invitation", "Job", "PendingImport",
-    "Role", "Signature", "Staff",
+    "Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Case", "CaseDecision", "CaseDigest",
+    "CaseDocument", "CaseEvidence", "CaseExamination", "CaseMember", "CaseReporter", "CaseStep", "CaseSummons",
+    "Category", "Certificate", "DayOff", "DeadlineRule", "DeclarationText", "EmailReminder", "Employee", "Event",
+    "Invitation", "Job", "PendingImport", "Role", "Sanction", "Signature", "Staff", "ViolationForm",
 ]

@@ -16,7 +16,7 @@ from netralitas.demo.city import EMAIL_DOMAIN, ROOT_CODE, demo_agencies, demo_em
 from netralitas.demo.event import DemoEvent, ensure_demo_event
 from netralitas.extensions import db
 from netralitas.masterdata.imports import importer
-from netralitas.masterdata.models import Agency
+from netralitas.masterdata.models import Agency, Employee
 
 DEMO_PASSWORD = "demo-netralitas"  # noqa: S105  (published demo login, printed by the command)
 ACTOR = "seed-demo"
@@ -31,6 +31,7 @@ class SeedSummary:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     city: str = ""
     event: DemoEvent | None = None
+    case_number: str | None = None
 
     def describe(self) -> str:
         lines = [
@@ -46,6 +47,9 @@ class SeedSummary:
                       f"  venue page: {venue}   big screen (operator login): {venue}/board",
                       f"  sign as {self.event.sample_name}: code {self.event.sample_code}, "
                       f"birth date {self.event.sample_birth_date} (leave the attendance code empty)"]
+        if self.case_number:
+            lines += ["", f"Demo case {self.case_number} (a Bawaslu recommendation at triage): sign in as "
+                          f"kasus@{EMAIL_DOMAIN} to run it, bawaslu@{EMAIL_DOMAIN} to read it"]
         return "\n".join(lines)
 
 
@@ -63,7 +67,9 @@ def seed_demo() -> SeedSummary:
     employee_report = importer.import_employees(ACTOR, employees_csv, "demo-pegawai.csv")
     _raise_unless_applied(employee_report)
     city = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
-    return SeedSummary(agency_report, employee_report, _ensure_demo_staff(), city, ensure_demo_event())
+    logins = _ensure_demo_staff()
+    case_number = _ensure_demo_calendar_and_case()
+    return SeedSummary(agency_report, employee_report, logins, city, ensure_demo_event(), case_number)
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -89,12 +95,43 @@ def _ensure_demo_staff() -> list[tuple[str, str, str]]:
         ("admin.disdik", "Admin Dinas Pendidikan", Role.AGENCY_ADMIN, education, "agency admin: Dinas Pendidikan + schools"),
         ("pemantau.rsud", "Pemantau RSUD", Role.VIEWER, hospital, "read-only, RSUD only"),
         ("pemantau", "Pemantau Inspektorat", Role.VIEWER, None, "read-only, whole city"),
+        ("kasus", "Petugas Kasus BKPSDM", Role.OPERATOR, None, "case officer: opens and runs cases"),
+        ("sekda", "Sekretaris Daerah (PPK)", Role.VIEWER, None, "records decisions on cases it is a member of"),
+        ("bawaslu", "Penghubung Bawaslu", Role.LIAISON, None, "reads the cases Bawaslu referred"),
     ]
     logins = []
     for local, name, role, agency, note in accounts:
         email = f"{local}@{EMAIL_DOMAIN}"
         if db.session.scalar(sa.select(Staff.id).where(Staff.email == email)) is None:
             create_staff(ACTOR, email=email, name=name, role=role, password=DEMO_PASSWORD,
-                         agency_id=agency.id if agency else None)
+                         agency_id=agency.id if agency else None, is_case_officer=local == "kasus")
         logins.append((role.value, email, note))
     return logins
+
+
+def _ensure_demo_calendar_and_case() -> str | None:
+    """This year's and next year's cuti bersama, and one case from a Bawaslu recommendation (when none exists)."""
+    from netralitas.calendar.services import import_cuti_bersama, local_today, work_calendar
+    from netralitas.cases.models import Case, CaseMemberRole, CaseSource
+    from netralitas.cases.services import Intake, add_member, open_case
+    from netralitas.legal.services import form_by_code, seed_catalogue
+
+    today = local_today()
+    for year in (today.year, today.year + 1):
+        import_cuti_bersama(ACTOR, year)
+    seed_catalogue(ACTOR)
+    db.session.flush()
+    if db.session.scalar(sa.select(Case.id).limit(1)) is not None:
+        return None
+    officer = db.session.scalar(sa.select(Staff).where(Staff.email == f"kasus@{EMAIL_DOMAIN}"))
+    employee = db.session.scalar(sa.select(Employee).join(Agency).where(Agency.code == "MKS.DISDIK")
+                                 .order_by(Employee.id).limit(1))
+    received = work_calendar().add_working_days(today, -10)  # ten working days ago: four left to follow it up
+    case = open_case(officer, Intake(
+        employee=employee, violation_form_id=form_by_code("ETIK-04").id, source=CaseSource.BAWASLU,
+        received_on=received, letter_date=received, letter_number="012/PM.00.02/K.MKS/2026",
+        summary="Rekomendasi Bawaslu: akun media sosial pegawai membagikan dan menyukai unggahan bakal calon "
+                "wali kota, disertai tangkapan layar."))
+    liaison = db.session.scalar(sa.select(Staff).where(Staff.email == f"bawaslu@{EMAIL_DOMAIN}"))
+    add_member(officer, case, liaison, CaseMemberRole.LIAISON)
+    return case.number

@@ -81,4 +81,6 @@ def _menu() -> list[tuple]:
         ("certificate_admin.lookup", _l("Sertifikat"), (Role.SUPER_ADMIN,)),
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),
         ("audit.entry_list", _l("Log audit"), (Role.SUPER_ADMIN,)),
+        ("legal.form_list", _l("Katalog hukum"), (Role.SUPER_ADMIN,)),
+        ("calendar.year_view", _l("Kalender kerja"), (Role.SUPER_ADMIN,)),
     ]

@@ -4,6 +4,8 @@ from collections import Counter
 import sqlalchemy as sa
 
 from netralitas.auth.models import Role, Staff
+from netralitas.calendar.models import DayOff
+from netralitas.cases.models import Case, CaseStage
 from netralitas.core.identity import identity_warnings, parse_nik, parse_nip
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
@@ -33,7 +35,14 @@ def test_seed_builds_the_city_and_is_idempotent(runner, client):
     assert second.exit_code == 0, second.output
     assert "0 dibuat, 0 diubah, 5012 tidak berubah" in second.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Employee)) == len(employees)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Staff)) == len(staff_roles) + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Staff)) == 8
+    # Cases: a case officer, a PPK delegate, a Bawaslu liaison, and one case at triage that the liaison may read.
+    (case,) = db.session.scalars(sa.select(Case)).all()  # the second run added none
+    assert case.stage == CaseStage.TRIAGE and "Demo case" in first.output
+    assert {(m.staff.email, m.role.value) for m in case.members} == {
+        ("kasus@mekarsari.example.id", "officer"), ("bawaslu@mekarsari.example.id", "liaison")}
+    assert db.session.scalar(sa.select(Staff.is_case_officer).where(Staff.email == "kasus@mekarsari.example.id"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DayOff)) > 0  # this year's cuti bersama
 
     response = client.post("/masuk", data={"email": "admin.disdik@mekarsari.example.id", "password": "demo-netralitas"})
     assert response.status_code == 302
