@@ -32,6 +32,9 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(jobs_group)
     app.cli.add_command(serve_command)
+    from netralitas.legal.cli import legal_group
+
+    app.cli.add_command(legal_group)
     from netralitas.calendar.cli import calendar_group
 
     app.cli.add_command(calendar_group)
