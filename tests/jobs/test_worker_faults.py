@@ -7,6 +7,7 @@ asserts on time.
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import os
 import signal
@@ -65,6 +66,12 @@ def jobs_url(request, app) -> str:
     return app.config["JOBS_URL"]
 
 
+def _die_with_pytest() -> None:
+    """In the worker before exec: SIGKILL when the test process dies (a killed test run leaves no worker behind to
+    take another run's entries off the shared Redis queue)."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG (Linux)
+
+
 class Workers:
     """`flask jobs worker` subprocesses on the test app's database and queue; every one is killed at teardown."""
 
@@ -82,7 +89,7 @@ class Workers:
         log = (self.logs / f"worker-{len(self.started) + 1}.log").open("wb")
         worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "jobs", "worker", "--no-periodic"],
                                   cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+                                  stdin=subprocess.DEVNULL, preexec_fn=_die_with_pytest)
         log.close()
         self.started.append(worker)
         return worker
@@ -90,7 +97,7 @@ class Workers:
     def kill(self, worker: subprocess.Popen) -> None:
         """kill -9: no signal handler, no finally, no commit of anything in flight."""
         self.stopped.add(worker.pid)
-        os.killpg(worker.pid, signal.SIGKILL)
+        worker.kill()  # one process: the consumer runs its jobs in threads
         worker.wait(30)
 
     def stop(self, worker: subprocess.Popen) -> None:
@@ -100,7 +107,7 @@ class Workers:
         try:
             worker.wait(30)
         except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+            worker.kill()
             worker.wait(30)
 
     def check_alive(self) -> None:
@@ -116,7 +123,7 @@ class Workers:
     def kill_all(self) -> None:
         for worker in self.started:
             if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
+                worker.kill()
                 worker.wait(30)
 
 
