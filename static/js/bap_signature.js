@@ -6,6 +6,9 @@
   if (!form || !canvas || typeof SignaturePad === "undefined") { return; }
   var hidden = document.getElementById("bap-signature");
   var wrap = document.getElementById("bap-pad-wrap");
+  // The refusal note only matters when the employee refuses to sign: hidden otherwise, so the form asks one thing.
+  var note = form.querySelector("[name=refusal_note]");
+  var noteWrap = note ? note.closest(".mb-3") : null;
   var pad = new SignaturePad(canvas, { backgroundColor: "rgb(255,255,255)" });
 
   function size() {
@@ -19,7 +22,11 @@
     var checked = form.querySelector("input[name=signing]:checked");
     return checked ? checked.value : "";
   }
-  function show() { wrap.hidden = chosen() !== "screen"; if (!wrap.hidden) { size(); } }
+  function show() {
+    wrap.hidden = chosen() !== "screen";
+    if (!wrap.hidden) { size(); }
+    if (noteWrap) { noteWrap.hidden = chosen() !== "refused"; }
+  }
 
   form.querySelectorAll("input[name=signing]").forEach(function (input) { input.addEventListener("change", show); });
   document.getElementById("bap-pad-clear").addEventListener("click", function () { pad.clear(); });

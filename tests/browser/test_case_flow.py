@@ -308,8 +308,13 @@ def test_the_examination_record_signed_on_the_screen(live_app, page_factory):
     bap.locator("input[name=held_on]").fill(when.exam_1.isoformat())
     bap.locator("input[name=place]").fill("Ruang rapat BKPSDM")
     bap.locator("textarea[name=record]").fill("T: Apakah Saudara membagikan unggahan itu?\nJ: Ya.")
+    note = page.locator("textarea[name=refusal_note]")
+    page.get_by_label("Pegawai menolak menandatangani").check()
+    expect(note).to_be_visible()  # asked only when the employee refuses
+    expect(page.locator("#bap-pad-wrap")).to_be_hidden()
     page.get_by_label("Ditandatangani di layar").check()
     expect(page.locator("#bap-pad-wrap")).to_be_visible()
+    expect(note).to_be_hidden()
     _draw(page, "#bap-pad")
     screenshot(page, "case-bap-screen-phone")
     _submit(page, "/pemeriksaan", "Simpan berita acara")
