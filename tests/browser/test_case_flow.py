@@ -160,7 +160,7 @@ def test_a_case_from_recommendation_to_report_back(live_app, page_factory, tmp_p
     log_in(page, base_url, OFFICER)
 
     # Intake: search the employee, then the form (a Bawaslu recommendation received 40 working days ago).
-    page.get_by_role("link", name="Kasus").first.click()
+    page.get_by_role("link", name="Kasus", exact=True).first.click()
     page.get_by_role("link", name="Buka kasus").click()
     page.fill("input[name=q]", "ani")
     page.get_by_role("button", name="Cari").click()
