@@ -53,8 +53,11 @@ def current_deadline(case: Case, calendar: WorkCalendar, days_for: Callable[[str
         if last.attendance == Attendance.ABSENT and last.round == 1:
             # Absent at the first examination: the second summons is due within the set working days.
             return _deadline("second_summons", last.exam_on, calendar, days_for, today, due_soon)
-    if case.stage == CaseStage.DECIDED and steps.decision is not None and steps.decision.delivered_on is None:
-        return _deadline("decision_delivery", steps.decision.decree_on, calendar, days_for, today, due_soon)
+    if case.stage == CaseStage.DECIDED and steps.decision is not None:
+        if steps.decision.delivered_on is None:
+            return _deadline("decision_delivery", steps.decision.decree_on, calendar, days_for, today, due_soon)
+        # Delivered: the employee's objection window runs; the report back waits for it (an objection may follow).
+        return _deadline("objection_window", steps.decision.delivered_on, calendar, days_for, today, due_soon)
     return None
 
 

@@ -15,11 +15,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from netralitas.calendar.services import local_today
 from netralitas.cases.models import CaseMemberRole, CaseSource, CaseStage, RecordSigning
 from netralitas.cases.services import FORWARD_TARGETS, TriageOutcome
 from netralitas.core.forms import AppForm
 from netralitas.core.text import multi_line, single_line
-from netralitas.db import utcnow
 from netralitas.signing.forms import png_from_data_url
 
 SOURCE_LABELS = {
@@ -47,6 +47,23 @@ MEMBER_LABELS = {
     CaseMemberRole.PPK_DELEGATE: _l("Pejabat yang mencatat keputusan PPK"),
     CaseMemberRole.LIAISON: _l("Penghubung pemberi rekomendasi (hanya baca)"),
 }
+#: What each timeline step says (CaseStep.kind; the note follows it).
+STEP_LABELS = {
+    "opened": _l("Kasus dibuka"),
+    "evidence_added": _l("Bukti ditambahkan"),
+    "member_added": _l("Anggota tim ditambahkan"),
+    "triage_continue": _l("Penelaahan: dilanjutkan ke pemeriksaan"),
+    "triage_forward": _l("Penelaahan: diteruskan"),
+    "triage_close": _l("Penelaahan: ditutup"),
+    "summons_1": _l("Surat panggilan I"),
+    "summons_2": _l("Surat panggilan II"),
+    "attended": _l("Pegawai hadir"),
+    "absent": _l("Pegawai tidak hadir"),
+    "examined": _l("Berita acara pemeriksaan dibuat"),
+    "decided": _l("Keputusan dan SK"),
+    "delivered": _l("SK disampaikan kepada pegawai"),
+    "reported": _l("Tindak lanjut dilaporkan kepada pemberi rekomendasi"),
+}
 TRIAGE_LABELS = {
     TriageOutcome.CONTINUE: _l("Lanjutkan ke pemeriksaan"),
     TriageOutcome.FORWARD: _l("Teruskan ke instansi yang berwenang"),
@@ -55,7 +72,8 @@ TRIAGE_LABELS = {
 
 
 def _not_in_future(form, field) -> None:
-    if field.data and field.data > utcnow().date():
+    # The local day (WIB by default), as attendance and deadlines count it: at 06:00 WIB "today" is already today.
+    if field.data and field.data > local_today():
         raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
 
 

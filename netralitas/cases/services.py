@@ -205,7 +205,7 @@ def add_member(actor: Staff, case: Case, staff: Staff, role: CaseMemberRole) -> 
         raise CaseError(_l("Staf ini sudah menjadi anggota tim dengan peran tersebut."))
     member = CaseMember(case=case, staff_id=staff.id, role=role)
     db.session.add(member)
-    add_step(actor, case, "member_added", f"{role.value}: {staff.name}")
+    add_step(actor, case, "member_added", staff.name)
     record(actor, "case.member", "case", case.id, f"Anggota tim kasus {case.number} ditambahkan",
            {"number": case.number, "staff": staff.id, "role": role.value})
     return member

@@ -19,6 +19,7 @@ from netralitas.cases.forms import (
     SIGNING_LABELS,
     SOURCE_LABELS,
     STAGE_LABELS,
+    STEP_LABELS,
     TRIAGE_LABELS,
     AttendanceForm,
     DecisionForm,
@@ -262,6 +263,7 @@ def _step_context(case: Case, step_forms: dict) -> dict:
         "report_form": step_forms.get("report_form") or ReportBackForm(),
         "signing_labels": SIGNING_LABELS,
         "documents": documents.documents_of(case), "document_names": KIND_NAMES,
+        "deadline_labels": {rule.key: rule.label for rule in legal.deadline_rules()}, "step_labels": STEP_LABELS,
     }
 
 

@@ -131,6 +131,9 @@ def test_two_absences_lead_to_a_decision_on_the_evidence_then_sk_and_report(app,
     refused = client.post(f"/admin/kasus/{case.id}/laporan", data={"letter_number": "x", "sent_on": "2025-06-20"})
     assert refused.status_code == 422 and "setelah keputusan disampaikan" in refused.get_data(as_text=True)
     assert client.post(f"/admin/kasus/{case.id}/penyampaian", data={"delivered_on": "2025-05-27"}).status_code == 302
+    # Delivered: the employee's objection window now runs (14 working days; Ascension Day and Idul Adha skipped).
+    delivered = page(client, case)
+    assert "Batas pengajuan keberatan oleh pegawai: 14 hari kerja" in delivered and "18 Jun 2025" in delivered
     assert client.post(f"/admin/kasus/{case.id}/laporan", data={
         "letter_number": "800/LAP/2025", "sent_on": "2025-06-02", "revoke_certificates": "y"}).status_code == 302
     db.session.refresh(case)
