@@ -64,6 +64,26 @@ def running_deadlines(cases: Sequence[Case], *, today: date, calendar: WorkCalen
     return found
 
 
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """How many of a staff member's open cases are past or near their running deadline (the home page's flag)."""
+
+    overdue: int = 0
+    due_soon: int = 0
+
+
+def deadline_counts(staff: Staff, *, today: date, calendar: WorkCalendar, days_for, due_soon: int) -> DeadlineCounts:
+    """Count the open cases the staff member may see by the state of their running deadline."""
+    from netralitas.cases.deadlines import DeadlineState
+    from netralitas.cases.services import visible_cases
+
+    open_cases = db.session.scalars(sa.select(Case).where(
+        visible_cases(staff), Case.stage.in_([s for s in CaseStage if s.is_open]))).all()
+    states = [d.state for d in running_deadlines(open_cases, today=today, calendar=calendar, days_for=days_for,
+                                                 due_soon=due_soon).values()]
+    return DeadlineCounts(states.count(DeadlineState.OVERDUE), states.count(DeadlineState.DUE_SOON))
+
+
 def summonses(case: Case) -> list[CaseSummons]:
     return list(db.session.scalars(sa.select(CaseSummons).where(CaseSummons.case_id == case.id)
                                    .order_by(CaseSummons.round)))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from netralitas.auth.access import ALL_STAFF
@@ -32,7 +32,21 @@ def index():
         "employees": db.session.scalar(sa.select(sa.func.count()).select_from(Employee).where(
             employee_scope(current_user), Employee.is_active.is_(True))),
     }
-    return render_template("home/staff.html", totals=totals, open_events=open_events(current_user))
+    return render_template("home/staff.html", totals=totals, open_events=open_events(current_user),
+                           case_counts=_case_counts())
+
+
+def _case_counts():
+    """Overdue and due-soon cases for those who run cases (case officers, super admins); None for everyone else."""
+    from netralitas.calendar.services import local_today, work_calendar
+    from netralitas.cases.services import may_open_cases
+    from netralitas.cases.steps import deadline_counts
+    from netralitas.legal.services import deadline_days
+
+    if not may_open_cases(current_user):
+        return None
+    return deadline_counts(current_user, today=local_today(), calendar=work_calendar(), days_for=deadline_days,
+                           due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
 
 
 @dataclass(frozen=True)

@@ -225,3 +225,16 @@ def test_a_liaison_reads_the_cases_they_referred_and_nothing_else(app, world, of
                                                                             "role": "liaison"})
     assert not_liaison.status_code == 422
     assert viewer.id  # the viewer account exists; it just cannot be a liaison member
+
+
+def test_the_home_page_flags_overdue_cases_for_case_officers_only(app, world, officer, make_staff, client_for,
+                                                                   monkeypatch):
+    from netralitas.calendar import services as calendar
+
+    client = client_for(officer)
+    open_case(client, world)  # received 24 March 2025, due 23 April 2025 (without the cuti bersama rows: earlier)
+    monkeypatch.setattr(calendar, "local_today", lambda: date(2025, 6, 2))
+    home = client.get("/").get_data(as_text=True)
+    assert "Kasus: 1 lewat tenggat, 0 segera jatuh tempo." in home
+    assert 'id="case-flags"' not in client_for(make_staff(Role.AGENCY_ADMIN, agency=world.a)).get("/").get_data(
+        as_text=True)
