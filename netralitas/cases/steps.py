@@ -152,7 +152,7 @@ def record_attendance(actor: Staff, case: Case, summons: CaseSummons, *, attende
     if summons.case_id != case.id or summons.attendance != Attendance.PENDING:
         raise CaseError(_l("Kehadiran untuk panggilan ini sudah dicatat."))
     if today < summons.exam_on:
-        raise CaseError(_l("Kehadiran dicatat pada atau setelah tanggal pemeriksaan."))
+        raise CaseError(_l("Kehadiran baru dapat dicatat pada atau setelah tanggal pemeriksaan."))
     summons.attendance = Attendance.ATTENDED if attended else Attendance.ABSENT
     if not attended and summons.round == LAST_ROUND:
         case.stage = CaseStage.DECISION
