@@ -30,18 +30,11 @@ def form_list():
 @roles_required(Role.SUPER_ADMIN)
 def form_create():
     form = ViolationFormForm()
-    if form.validate_on_submit():
-        try:
-            created = services.create_form(
-                current_user, code=form.code.data, violation_class=ViolationClass(form.violation_class.data),
-                sanction_level=SanctionLevel(form.sanction_level.data), text=form.text.data, source=form.source.data)
-        except services.LegalCatalogueError as exc:
-            db.session.rollback()
-            _say(form, exc, "code")
-        else:
-            db.session.commit()
-            flash(_("Bentuk pelanggaran %(code)s ditambahkan.", code=created.code), "success")
-            return redirect(url_for("legal.form_list"))
+    if form.validate_on_submit() and _saved(form, "code", lambda: services.create_form(
+            current_user, code=form.code.data, violation_class=ViolationClass(form.violation_class.data),
+            sanction_level=SanctionLevel(form.sanction_level.data), text=form.text.data, source=form.source.data),
+            lambda created: _("Bentuk pelanggaran %(code)s ditambahkan.", code=created.code)):
+        return redirect(url_for("legal.form_list"))
     return render_template("legal/form_form.html", form=form, item=None)
 
 
@@ -51,32 +44,18 @@ def form_edit(code: str):
     item = services.form_by_code(code) or abort(404)
     form = ViolationFormForm(obj=item)
     del form.code
-    if form.validate_on_submit():
-        try:
-            services.update_form(current_user, item, violation_class=ViolationClass(form.violation_class.data),
-                                 sanction_level=SanctionLevel(form.sanction_level.data), text=form.text.data,
-                                 source=form.source.data)
-        except services.LegalCatalogueError as exc:
-            db.session.rollback()
-            _say(form, exc, "text")
-        else:
-            db.session.commit()
-            flash(_("Bentuk pelanggaran %(code)s disimpan.", code=code), "success")
-            return redirect(url_for("legal.form_list"))
+    if form.validate_on_submit() and _saved(form, "text", lambda: services.update_form(
+            current_user, item, violation_class=ViolationClass(form.violation_class.data),
+            sanction_level=SanctionLevel(form.sanction_level.data), text=form.text.data, source=form.source.data),
+            lambda _updated: _("Bentuk pelanggaran %(code)s disimpan.", code=code)):
+        return redirect(url_for("legal.form_list"))
     return render_template("legal/form_form.html", form=form, item=item)
 
 
 @bp.route("/katalog/<code>/status", methods=["GET", "POST"])
 @roles_required(Role.SUPER_ADMIN)
 def form_toggle(code: str):
-    item = services.form_by_code(code) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.set_form_active(current_user, item, not item.is_active)
-        db.session.commit()
-        flash(_("Status %(code)s diperbarui.", code=code), "success")
-        return redirect(url_for("legal.form_list"))
-    return render_template("legal/toggle.html", form=form, item=item, cancel_url=url_for("legal.form_list"))
+    return _toggle(services.form_by_code(code) or abort(404), services.set_form_active, "legal.form_list")
 
 
 # --- sanctions -------------------------------------------------------------------------------------------------------
@@ -94,19 +73,12 @@ def sanction_list():
 @roles_required(Role.SUPER_ADMIN)
 def sanction_create():
     form = SanctionForm()
-    if form.validate_on_submit():
-        try:
-            created = services.create_sanction(
-                current_user, code=form.code.data, employee_group=SanctionGroup(form.employee_group.data),
-                level=SanctionLevel(form.level.data), text=form.text.data, duration_months=form.duration_months.data,
-                source=form.source.data, position=form.position.data)
-        except services.LegalCatalogueError as exc:
-            db.session.rollback()
-            _say(form, exc, "code")
-        else:
-            db.session.commit()
-            flash(_("Sanksi %(code)s ditambahkan.", code=created.code), "success")
-            return redirect(url_for("legal.sanction_list"))
+    if form.validate_on_submit() and _saved(form, "code", lambda: services.create_sanction(
+            current_user, code=form.code.data, employee_group=SanctionGroup(form.employee_group.data),
+            level=SanctionLevel(form.level.data), text=form.text.data, duration_months=form.duration_months.data,
+            source=form.source.data, position=form.position.data),
+            lambda created: _("Sanksi %(code)s ditambahkan.", code=created.code)):
+        return redirect(url_for("legal.sanction_list"))
     return render_template("legal/sanction_form.html", form=form, item=None)
 
 
@@ -116,32 +88,18 @@ def sanction_edit(code: str):
     item = services.sanction_by_code(code) or abort(404)
     form = SanctionForm(obj=item)
     del form.code, form.employee_group
-    if form.validate_on_submit():
-        try:
-            services.update_sanction(current_user, item, level=SanctionLevel(form.level.data), text=form.text.data,
-                                     duration_months=form.duration_months.data, source=form.source.data,
-                                     position=form.position.data)
-        except services.LegalCatalogueError as exc:
-            db.session.rollback()
-            _say(form, exc, "text")
-        else:
-            db.session.commit()
-            flash(_("Sanksi %(code)s disimpan.", code=code), "success")
-            return redirect(url_for("legal.sanction_list"))
+    if form.validate_on_submit() and _saved(form, "text", lambda: services.update_sanction(
+            current_user, item, level=SanctionLevel(form.level.data), text=form.text.data,
+            duration_months=form.duration_months.data, source=form.source.data, position=form.position.data),
+            lambda _updated: _("Sanksi %(code)s disimpan.", code=code)):
+        return redirect(url_for("legal.sanction_list"))
     return render_template("legal/sanction_form.html", form=form, item=item)
 
 
 @bp.route("/katalog/sanksi/<code>/status", methods=["GET", "POST"])
 @roles_required(Role.SUPER_ADMIN)
 def sanction_toggle(code: str):
-    item = services.sanction_by_code(code) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.set_sanction_active(current_user, item, not item.is_active)
-        db.session.commit()
-        flash(_("Status %(code)s diperbarui.", code=code), "success")
-        return redirect(url_for("legal.sanction_list"))
-    return render_template("legal/toggle.html", form=form, item=item, cancel_url=url_for("legal.sanction_list"))
+    return _toggle(services.sanction_by_code(code) or abort(404), services.set_sanction_active, "legal.sanction_list")
 
 
 # --- deadlines -------------------------------------------------------------------------------------------------------
@@ -182,6 +140,31 @@ def deadline_reset(code: str):
                 days=rule.legal_default), "success")
         return redirect(url_for("legal.deadline_list"))
     return render_template("legal/deadline_reset.html", form=form, rule=rule)
+
+
+def _saved(form, default_field: str, change, message) -> bool:
+    """Run a catalogue change; on success commit and flash `message(result)`, on refusal roll back and show the reason
+    under its field (the typed values kept). True when saved."""
+    try:
+        result = change()
+    except services.LegalCatalogueError as exc:
+        db.session.rollback()
+        _say(form, exc, default_field)
+        return False
+    db.session.commit()
+    flash(message(result), "success")
+    return True
+
+
+def _toggle(item, set_active, list_endpoint: str):
+    """Deactivate or reactivate a form or a sanction after a confirmation page."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        set_active(current_user, item, not item.is_active)
+        db.session.commit()
+        flash(_("Status %(code)s diperbarui.", code=item.code), "success")
+        return redirect(url_for(list_endpoint))
+    return render_template("legal/toggle.html", form=form, item=item, cancel_url=url_for(list_endpoint))
 
 
 def _say(form, error: services.LegalCatalogueError, default: str) -> None:
