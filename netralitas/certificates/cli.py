@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 
 from netralitas.certificates import services
 from netralitas.certificates.keys import PublicKey, current_kid, ensure_signing_key, generate_key, has_signing_key
-from netralitas.certificates.tokens import TokenError, verify_token
+from netralitas.certificates.tokens import TokenError, TokenKind, verify_token
 
 EXIT_VALID, EXIT_NOT_VALID, EXIT_REVOKED, EXIT_CANNOT_CHECK = 0, 1, 2, 3
 #: A JWK Set or revocation list larger than this is refused (a real one is a few kilobytes per thousand codes).
@@ -72,7 +72,14 @@ def verify_token_command(token_or_url: str, jwks_source: str | None, crl_source:
         claims = verify_token(token_from(token_or_url), keys)
     except TokenError as exc:
         _finish(EXIT_NOT_VALID, f"NOT VALID: {exc}")
-    code, issued = services.display_code(claims.code), claims.issued_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = claims.issued_dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if claims.kind == TokenKind.DOCUMENT:  # a case document's QR: genuine; superseded or not is known online only
+        from netralitas.cases.documents import display_code
+
+        click.echo(f"VALID document {display_code(claims.code)} issued {issued} kid {claims.kid}")
+        click.echo("(a case document: whether a newer one replaced it is shown at its /v/ page)", err=True)
+        return
+    code = services.display_code(claims.code)
     if crl is not None:
         kid, revoked = crl
         if kid != claims.kid:

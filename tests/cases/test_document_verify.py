@@ -107,3 +107,11 @@ def test_an_unknown_document_is_not_valid(app, world, officer, open_test_case, c
     db.session.commit()
     page = client.get(f"/v/{token}")
     assert page.status_code == 404 and verdict_of_page(page) == "NOT_VALID"
+
+
+def test_the_offline_check_names_a_document_token_as_a_document(app, world, officer, open_test_case, runner):
+    document = issue(officer, open_test_case(), DocumentKind.DECREE, world, "800/SK/9/2025")
+    result = runner.invoke(args=["verify-token", document.token])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"VALID document {documents.display_code(document.code)} ")
+    assert "NTR-" not in result.output  # never shown as a certificate code
