@@ -56,8 +56,8 @@ def current_deadline(case: Case, calendar: WorkCalendar, days_for: Callable[[str
     if case.stage == CaseStage.DECIDED and steps.decision is not None:
         if steps.decision.delivered_on is None:
             return _deadline("decision_delivery", steps.decision.decree_on, calendar, days_for, today, due_soon)
-        # Delivered: the employee's objection window runs; the report back waits for it (an objection may follow).
-        return _deadline("objection_window", steps.decision.delivered_on, calendar, days_for, today, due_soon)
+        # Delivered: the employee's objection (or, for a dismissal, appeal) window runs; the report back waits for it.
+        return _deadline(steps.remedy_deadline, steps.decision.delivered_on, calendar, days_for, today, due_soon)
     return None
 
 
@@ -67,6 +67,8 @@ class CaseSteps:
 
     summonses: tuple[CaseSummons, ...] = ()
     decision: CaseDecision | None = None
+    #: The decided sanction's remedy deadline key (Sanction.remedy_deadline).
+    remedy_deadline: str = "objection_window"
 
 
 def _deadline(key: str, starts_on: date, calendar: WorkCalendar, days_for: Callable[[str], int], today: date,

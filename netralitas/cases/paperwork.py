@@ -103,15 +103,15 @@ def issue_examination(actor: Staff, case: Case, examination: CaseExamination) ->
 
 
 def issue_decree(actor: Staff, case: Case, decision: CaseDecision, sanction: Sanction) -> None:
-    objection = deadline("objection_window")
+    remedy = deadline(sanction.remedy_deadline)
     content: dict[str, Any] = {
         "employee": _employee(case), "signatory": _signatory(actor, "Pejabat Pembina Kepegawaian"),
         "official": "PEJABAT PEMBINA KEPEGAWAIAN", "legal_basis": legal_basis(case),
         "considering": [f"bahwa Saudara terbukti melakukan {_subject(case)}"],
         "sanction": sanction.text, "level": str(sanction.level.label), "reasons": decision.reasons,
         "on_evidence_only": decision.on_evidence_only,
-        "objection_text": (f"Pegawai yang dijatuhi hukuman dapat mengajukan keberatan paling lama "
-                           f"{objection.working_days} hari kerja sejak keputusan ini diterima ({objection.source})."),
+        "objection_text": (f"{remedy.label}: paling lama {remedy.working_days} hari kerja sejak keputusan ini "
+                           f"diterima ({remedy.source})."),
     }
     if decision.in_force_from:
         content["in_force_from"] = decision.in_force_from

@@ -47,9 +47,11 @@ def steps_by_case(case_ids: list[int]) -> dict[int, CaseSteps]:
     for summons in db.session.scalars(sa.select(CaseSummons).where(CaseSummons.case_id.in_(case_ids))
                                       .order_by(CaseSummons.case_id, CaseSummons.round)):
         found.setdefault(summons.case_id, []).append(summons)
-    decisions = {d.case_id: d for d in db.session.scalars(sa.select(CaseDecision).where(
-        CaseDecision.case_id.in_(case_ids)))}
-    return {case_id: CaseSteps(tuple(found.get(case_id, ())), decisions.get(case_id)) for case_id in case_ids}
+    decisions = {decision.case_id: (decision, remedy) for decision, remedy in db.session.execute(
+        sa.select(CaseDecision, Sanction.remedy_deadline).join(Sanction, Sanction.id == CaseDecision.sanction_id)
+        .where(CaseDecision.case_id.in_(case_ids)))}
+    return {case_id: CaseSteps(tuple(found.get(case_id, ())), *decisions.get(case_id, (None, "objection_window")))
+            for case_id in case_ids}
 
 
 def running_deadlines(cases: Sequence[Case], *, today: date, calendar: WorkCalendar, days_for,

@@ -107,6 +107,10 @@ class Sanction(db.Model):
     #: Order in the menu, lightest first.
     position: so.Mapped[int] = so.mapped_column(default=0)
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    #: The deadline rule (its key) that runs once the decree reaches the employee: an objection to the PPK, or for a
+    #: dismissal an administrative appeal to BPASN (PP 79/2021).
+    remedy_deadline: so.Mapped[str] = so.mapped_column(sa.String(40), default="objection_window",
+                                                       server_default="objection_window")
 
     def __repr__(self) -> str:
         return f"<Sanction {self.code}>"

@@ -307,7 +307,8 @@ def _form_values(row: dict[str, str]) -> dict[str, Any]:
 def _sanction_values(row: dict[str, str]) -> dict[str, Any]:
     return {"code": row["code"], "employee_group": SanctionGroup(row["employee_group"]), "level": SanctionLevel(row["level"]),
             "text": row["text"], "duration_months": int(row["duration_months"]) if row["duration_months"] else None,
-            "source": row["source"], "position": int(row["position"])}
+            "source": row["source"], "position": int(row["position"]),
+            "remedy_deadline": row.get("remedy_deadline") or "objection_window"}
 
 
 def _deadline_values(row: dict[str, str]) -> dict[str, Any]:
