@@ -210,7 +210,7 @@ def test_a_case_from_recommendation_to_report_back(live_app, page_factory, tmp_p
 
     summon("800/101/BKPSDM/2026", when.summons_1, when.exam_1)
     attendance("no")
-    expect(page.locator("#examination")).to_contain_text("tidak hadir")
+    expect(page.locator("#examination")).to_contain_text("tidak memenuhi panggilan")
     expect(page.locator("#examination")).to_contain_text("Surat panggilan 2")
     _shoot(page, "examination")
     summon("800/102/BKPSDM/2026", when.summons_2, when.exam_2)
