@@ -27,7 +27,27 @@ from netralitas.extensions import db, limiter
 from netralitas.invitations.services import code_for, display_code, ensure_invitations
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+def _per_worker(url: str) -> str:
+    """With pytest-xdist each worker process gets its own database (<name>_gw0, <name>_gw1), created when missing,
+    so two workers never wipe each other's rows; a run without xdist uses the URL as given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    parsed = sa.engine.make_url(url)
+    own = parsed.set(database=f"{parsed.database}_{worker}")
+    try:
+        engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}) is None:
+                conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+        engine.dispose()
+    except sa.exc.SQLAlchemyError:
+        pass  # no server: postgres_available() says so, and the PostgreSQL tests skip or fail as without xdist
+    return own.render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _per_worker(os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "rahasia-123456"
 BACKENDS = ["sqlite", "postgresql"]

@@ -1,7 +1,7 @@
 """kill -9 of a real worker mid-job: a new worker finishes the job, no file is half-served, no email goes out twice.
 
-Each test runs `flask jobs worker` subprocesses against the test app's database (SQLite file or PostgreSQL) on both
-queue storages (the instance's SQLite file, Redis database 8), with JOB_STALE_SECONDS=2 so the restarted worker's
+Each test runs `flask jobs worker` subprocesses against the test app's database with its queue storage: a SQLite
+database with the instance's SQLite queue file, PostgreSQL with Redis database 8; JOB_STALE_SECONDS=2 so the restarted worker's
 first sweep takes the killed worker's job for lost at once. Every wait polls with a generous timeout; nothing
 asserts on time.
 """
@@ -56,10 +56,12 @@ EMAILS_PER_MINUTE = 2400
 TIMEOUT = 180
 
 
-@pytest.fixture(params=["sqlite-file", "redis"])
-def jobs_url(request, app) -> str:
-    """The queue storage the test app and its workers share: the instance's jobs.db, or Redis database 8."""
-    if request.param == "redis":
+@pytest.fixture
+def jobs_url(backend, app) -> str:
+    """The queue storage the test app and its workers share: the instance's jobs.db beside SQLite, Redis database 8
+    beside PostgreSQL (the embedded default and the production layout; each storage and each database once, which
+    keeps these slow tests to two runs each)."""
+    if backend == "postgresql":
         require_redis()
         app.config["JOBS_URL"] = JOBS_REDIS_URL
         queue_for(app).huey.flush()  # an entry left by an earlier run must not run in this one
