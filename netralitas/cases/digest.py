@@ -34,7 +34,7 @@ from netralitas.auth.models import Staff
 from netralitas.calendar.services import WorkCalendar, default_years, local_today, work_calendar
 from netralitas.cases.deadlines import DeadlineState
 from netralitas.cases.digest_models import CaseDigest
-from netralitas.cases.models import Case, CaseStage
+from netralitas.cases.models import OPEN_STAGES, Case, CaseStage
 from netralitas.cases.services import visible_cases
 from netralitas.cases.steps import running_deadlines
 from netralitas.core.mail import Delivery, MailSettings, plain_address, plain_message, send_batch
@@ -48,7 +48,6 @@ from netralitas.masterdata.models import Agency, Employee
 log = logging.getLogger(__name__)
 
 #: Stages in which a case can have a running deadline.
-OPEN_STAGES = tuple(stage for stage in CaseStage if stage.is_open)
 #: Dates in the email, as Indonesians write them: "Jumat, 21 Februari 2025".
 DATE_FORMAT = "EEEE, d MMMM y"
 EMAIL_LOCALE = "id"

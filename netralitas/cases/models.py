@@ -46,6 +46,10 @@ class CaseStage(enum.StrEnum):
         return self in (CaseStage.TRIAGE, CaseStage.EXAMINATION, CaseStage.DECISION, CaseStage.DECIDED)
 
 
+#: The stages in which a case is still running (a deadline may apply).
+OPEN_STAGES = tuple(stage for stage in CaseStage if stage.is_open)
+
+
 class CaseMemberRole(enum.StrEnum):
     """What a staff member does on one case; membership is what lets anyone but a case officer see it."""
 

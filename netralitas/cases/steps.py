@@ -17,8 +17,9 @@ from netralitas.audit.services import record
 from netralitas.auth.models import Role, Staff
 from netralitas.calendar.services import WorkCalendar
 from netralitas.cases import paperwork
-from netralitas.cases.deadlines import CaseDeadline, CaseSteps, current_deadline
+from netralitas.cases.deadlines import CaseDeadline, CaseSteps, DeadlineState, current_deadline
 from netralitas.cases.models import (
+    OPEN_STAGES,
     Attendance,
     Case,
     CaseDecision,
@@ -28,7 +29,7 @@ from netralitas.cases.models import (
     CaseSummons,
     RecordSigning,
 )
-from netralitas.cases.services import CaseError, add_step
+from netralitas.cases.services import CaseError, add_step, visible_cases
 from netralitas.core.images import ImageError, check_signature_png
 from netralitas.core.messages import lazy_message as _l
 from netralitas.extensions import db
@@ -76,11 +77,7 @@ class DeadlineCounts:
 
 def deadline_counts(staff: Staff, *, today: date, calendar: WorkCalendar, days_for, due_soon: int) -> DeadlineCounts:
     """Count the open cases the staff member may see by the state of their running deadline."""
-    from netralitas.cases.deadlines import DeadlineState
-    from netralitas.cases.services import visible_cases
-
-    open_cases = db.session.scalars(sa.select(Case).where(
-        visible_cases(staff), Case.stage.in_([s for s in CaseStage if s.is_open]))).all()
+    open_cases = db.session.scalars(sa.select(Case).where(visible_cases(staff), Case.stage.in_(OPEN_STAGES))).all()
     states = [d.state for d in running_deadlines(open_cases, today=today, calendar=calendar, days_for=days_for,
                                                  due_soon=due_soon).values()]
     return DeadlineCounts(states.count(DeadlineState.OVERDUE), states.count(DeadlineState.DUE_SOON))

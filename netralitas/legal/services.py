@@ -165,12 +165,7 @@ def update_form(actor: Staff, form: ViolationForm, *, violation_class: Violation
 
 def set_form_active(actor: Staff, form: ViolationForm, is_active: bool) -> None:
     """Offer a violation form to new cases again, or stop offering it (old cases keep it)."""
-    if form.is_active == is_active:
-        return
-    form.is_active = is_active
-    verb = "diaktifkan" if is_active else "dinonaktifkan"
-    record(actor, "legal.form_activate" if is_active else "legal.form_deactivate", "violation_form", form.id,
-           f"Bentuk pelanggaran {form.code} {verb}")
+    _set_active(actor, form, is_active, "form", "violation_form", "Bentuk pelanggaran")
 
 
 def create_sanction(actor: Staff, *, code: str, employee_group: SanctionGroup, level: SanctionLevel, text: str,
@@ -203,12 +198,18 @@ def update_sanction(actor: Staff, sanction: Sanction, *, level: SanctionLevel, t
 
 def set_sanction_active(actor: Staff, sanction: Sanction, is_active: bool) -> None:
     """Offer a sanction in decisions again, or stop offering it."""
-    if sanction.is_active == is_active:
+    _set_active(actor, sanction, is_active, "sanction", "sanction", "Sanksi")
+
+
+def _set_active(actor: Staff, row: ViolationForm | Sanction, is_active: bool, action: str, target: str,
+                noun: str) -> None:
+    """Switch a catalogue row on or off, audited as legal.<action>_activate / _deactivate (no entry when unchanged)."""
+    if row.is_active == is_active:
         return
-    sanction.is_active = is_active
+    row.is_active = is_active
     verb = "diaktifkan" if is_active else "dinonaktifkan"
-    record(actor, "legal.sanction_activate" if is_active else "legal.sanction_deactivate", "sanction", sanction.id,
-           f"Sanksi {sanction.code} {verb}")
+    record(actor, f"legal.{action}_{'activate' if is_active else 'deactivate'}", target, row.id,
+           f"{noun} {row.code} {verb}")
 
 
 def set_deadline_days(actor: Staff, key: str, days: int) -> DeadlineRule:
