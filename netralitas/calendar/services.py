@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -135,7 +135,12 @@ def calendar_for(years: Iterable[int]) -> WorkCalendar:
 
 def local_today() -> date:
     """Today's date in the display time zone (WIB by default): the day deadlines are counted from."""
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return local_date(utcnow())
+
+
+def local_date(moment: datetime) -> date:
+    """The date a stored UTC moment falls on in the display time zone (a report sent at 23.30 WIB counts that day)."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def default_years(today: date) -> range:

@@ -5,19 +5,16 @@ Every step writes a CaseStep (the case's own timeline) and an audit entry; the c
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 
 from netralitas.audit.services import record
 from netralitas.auth.models import Role, Staff
 from netralitas.cases.models import Case, CaseEvidence, CaseMember, CaseMemberRole, CaseReporter, CaseSource, CaseStage, CaseStep
-from netralitas.core.evidence import EvidenceFile
-from netralitas.core.files import create_private_file, make_private
+from netralitas.core.evidence import EvidenceFile, safe_file_name, store_evidence
 from netralitas.core.messages import lazy_message as _l
 from netralitas.db import utcnow
 from netralitas.events.models import Event
@@ -25,8 +22,6 @@ from netralitas.extensions import db
 from netralitas.masterdata.models import Employee
 from netralitas.masterdata.scope import employee_scope
 
-#: Folder in the instance folder holding evidence files, named by their SHA-256.
-FILES_DIR = "case-files"
 #: Where a case can be forwarded instead of decided by the employer (the SKB's referral paths).
 FORWARD_TARGETS = {
     "gakkumdu": _l("Sentra Gakkumdu (dugaan politik uang atau tindak pidana pemilu)"),
@@ -144,40 +139,23 @@ def _next_number(year: int) -> str:
 
 # --- evidence --------------------------------------------------------------------------------------------------------
 
-def evidence_path(sha256: str, extension: str) -> Path:
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise ValueError("not a SHA-256")
-    return Path(current_app.instance_path) / FILES_DIR / f"{sha256}.{extension}"
-
-
 def add_evidence(actor: Staff, case: Case, file_name: str, evidence: EvidenceFile) -> CaseEvidence:
     """Store a cleaned evidence file (owner-only, by its hash: the same file twice is stored once); the caller
     commits."""
-    path = evidence_path(evidence.sha256, evidence.extension)
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    make_private(path.parent)
-    if not path.exists():
-        partial = path.with_name(path.name + ".part")
-        create_private_file(partial)
-        partial.write_bytes(evidence.content)
-        partial.replace(path)
-    item = CaseEvidence(case=case, file_name=_safe_name(file_name, evidence.extension),
-                        content_type=evidence.content_type, size=len(evidence.content), sha256=evidence.sha256,
+    store_evidence(evidence)
+    return attach_evidence(actor, case, safe_file_name(file_name, evidence.extension), evidence.content_type,
+                           len(evidence.content), evidence.sha256)
+
+
+def attach_evidence(actor: Staff, case: Case, file_name: str, content_type: str, size: int, sha256: str) -> CaseEvidence:
+    """Put an already stored evidence file on the case (a public report's, when the report becomes a case)."""
+    item = CaseEvidence(case=case, file_name=file_name, content_type=content_type, size=size, sha256=sha256,
                         uploaded_by_id=actor.id)
     db.session.add(item)
     add_step(actor, case, "evidence_added", item.file_name)
     record(actor, "case.evidence", "case", case.id, f"Bukti ditambahkan pada kasus {case.number}",
-           {"number": case.number, "sha256": evidence.sha256, "size": len(evidence.content),
-            "type": evidence.content_type})
+           {"number": case.number, "sha256": sha256, "size": size, "type": content_type})
     return item
-
-
-def _safe_name(file_name: str, extension: str) -> str:
-    """The uploaded name without folders or control characters, ending in the real extension."""
-    last_part = re.split(r"[/\\]", file_name or "")[-1]
-    base = "".join(ch if ch.isprintable() else "_" for ch in last_part).strip() or "bukti"
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    return f"{stem[:150]}.{extension}"
 
 
 def evidence_file(case: Case, evidence_id: int) -> CaseEvidence:

@@ -6,7 +6,6 @@ import functools
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from netralitas.auth.access import ALL_STAFF, CASE_READERS, roles_required
@@ -34,22 +33,15 @@ from netralitas.cases.forms import (
 )
 from netralitas.cases.models import Case, CaseMemberRole, CaseSource, CaseStage
 from netralitas.cases.pdf import KIND_NAMES
-from netralitas.core.evidence import EvidenceError, EvidenceProblem, clean_evidence
+from netralitas.core.evidence import PROBLEM_MESSAGES, EvidenceError, clean_evidence, evidence_path
 from netralitas.core.forms import select_choices
 from netralitas.extensions import db
 from netralitas.legal import services as legal
 from netralitas.legal.models import Sanction
-from netralitas.masterdata.models import Employee
-from netralitas.masterdata.scope import employee_scope, get_employee_in_scope
+from netralitas.masterdata.scope import employees_matching, get_employee_in_scope
 
 bp = Blueprint("cases", __name__, url_prefix="/admin/kasus")
 
-EVIDENCE_PROBLEMS = {
-    EvidenceProblem.EMPTY: _l("Berkas kosong."),
-    EvidenceProblem.TOO_LARGE: _l("Berkas terlalu besar."),
-    EvidenceProblem.WRONG_TYPE: _l("Hanya PDF, JPG atau PNG yang diterima (dilihat dari isinya, bukan namanya)."),
-    EvidenceProblem.BROKEN: _l("Berkas rusak atau tidak dapat dibaca."),
-}
 #: Employees listed on the intake's search page.
 PICK_LIMIT = 20
 
@@ -91,7 +83,7 @@ def intake():
         if request.method == "POST":
             flash(_("Pilih pegawai terlebih dahulu."), "warning")
         q = (request.args.get("q") or "").strip()[:100]
-        found = _employees_matching(q) if q else []
+        found = employees_matching(current_user, q, limit=PICK_LIMIT) if q else []
         return render_template("cases/pick_employee.html", q=q, found=found)
     employee = get_employee_in_scope(current_user, employee_id)
     form = IntakeForm()
@@ -153,7 +145,7 @@ def evidence_file(case_id: int, evidence_id: int):
     """An evidence file, to members only, each opening audited."""
     case = services.get_case(current_user, case_id)
     item = services.evidence_file(case, evidence_id)
-    path = services.evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
+    path = evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
     if not path.is_file():
         abort(404)
     services.record_evidence_view(current_user, case, item)
@@ -281,14 +273,5 @@ def _evidence_or_none(upload, form):
     try:
         return clean_evidence(data, max_bytes=current_app.config["CASE_EVIDENCE_MAX_BYTES"])
     except EvidenceError as exc:
-        form.evidence.errors = [*form.evidence.errors, EVIDENCE_PROBLEMS[exc.problem]]
+        form.evidence.errors = [*form.evidence.errors, PROBLEM_MESSAGES[exc.problem]]
         return False
-
-
-def _employees_matching(q: str) -> list[Employee]:
-    """Employees in the staff member's scope whose name, NIP or NIK matches."""
-    like = f"%{q.lower()}%"
-    return list(db.session.scalars(
-        sa.select(Employee).where(employee_scope(current_user), Employee.is_active,
-                                  sa.or_(Employee.name_search.like(like), Employee.nip == q, Employee.nik == q))
-        .order_by(Employee.name).limit(PICK_LIMIT)))

@@ -1,16 +1,16 @@
 """Public verification: the QR's /v/<token> page, /cek by printed code, and the keys and revocation lists."""
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, jsonify, make_response, render_template, request, session
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request, session
 from flask_login import current_user
 
 from netralitas.auth.models import Role
 from netralitas.certificates import services
 from netralitas.certificates.forms import REASON_LABELS, CheckCodeForm
 from netralitas.core.masking import mask_name, mask_number
+from netralitas.core.sessions import visitor
 from netralitas.core.urls import public_base_url
 from netralitas.extensions import limiter
 
@@ -33,26 +33,14 @@ VERDICT_STYLE = {services.Verdict.VALID: "valid", services.Verdict.REVOKED: "rev
 # - failed lookups also count against the address (CERTIFICATE_LOOKUP_FAILURES_PER_IP, generous), but the address
 #   is checked only for requests that arrive without a checker id (scripts that drop cookies): browsers that kept
 #   theirs go on verifying, each held to its own limit, while one device guesses on the same Wi-Fi.
-CHECKER_KEY = "checker"
-
-
-def _checker() -> tuple[str, bool]:
-    """(this browser's checker id, whether the request brought it); minted once per request when missing."""
-    if "checker" not in g:
-        checker_id = session.get(CHECKER_KEY)
-        brought = isinstance(checker_id, str)
-        if not brought:
-            checker_id = session[CHECKER_KEY] = secrets.token_urlsafe(16)
-        g.checker = (checker_id, brought)
-    return g.checker
 
 
 def _checker_key() -> str:
-    return "cek-session:" + _checker()[0]
+    return "cek-session:" + visitor()[0]
 
 
 def _brought_checker_id() -> bool:
-    return _checker()[1]
+    return visitor()[1]
 
 
 def _lookup_limit() -> str:
@@ -81,7 +69,7 @@ def verify(token: str):
 @limiter.limit(_lookup_limit, methods=["POST"], exempt_when=_brought_checker_id, deduct_when=_failed_lookup)
 def check_code():
     """Look a certificate up by the code printed under its QR; same answer page as /v."""
-    _checker()  # the form page hands out the checker id its lookups will be counted against
+    visitor()  # the form page hands out the visitor id its lookups will be counted against
     form = CheckCodeForm()
     if form.validate_on_submit():
         typed = services.display_code(services.parse_code(form.code.data))

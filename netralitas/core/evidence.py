@@ -1,17 +1,26 @@
 """Evidence files (PDF, JPEG, PNG): the type checked by content, metadata stripped from images, a SHA-256 kept.
 
-Used wherever people upload proof (a case's evidence now, public reports next). Knows no domain: bytes in, a cleaned
-file out, or an EvidenceProblem the caller turns into a message.
+Used wherever people upload proof (a case's evidence, a public report's). Knows no domain: bytes in, a cleaned file
+out, or an EvidenceProblem the caller turns into a message; stored files live in one folder, named by their hash, so a
+report's evidence becomes a case's without a copy.
 """
 from __future__ import annotations
 
 import enum
 import hashlib
 import io
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from netralitas.core.files import create_private_file, make_private
+from netralitas.core.messages import lazy_message as _l
+
+#: Folder in the instance folder holding evidence files, named by their SHA-256 (cases and public reports share it).
+FILES_DIR = "case-files"
 #: Pixels an uploaded image may have (a 50-megapixel phone photo passes; a decompression bomb does not).
 MAX_PIXELS = 60_000_000
 
@@ -23,6 +32,15 @@ class EvidenceProblem(enum.StrEnum):
     TOO_LARGE = "too_large"
     WRONG_TYPE = "wrong_type"  # not a PDF, JPEG or PNG by its content, whatever its name says
     BROKEN = "broken"  # says it is an image or a PDF but cannot be read as one
+
+
+#: What each problem tells the person who sent the file.
+PROBLEM_MESSAGES = {
+    EvidenceProblem.EMPTY: _l("Berkas kosong."),
+    EvidenceProblem.TOO_LARGE: _l("Berkas terlalu besar."),
+    EvidenceProblem.WRONG_TYPE: _l("Hanya PDF, JPG atau PNG yang diterima (dilihat dari isinya, bukan namanya)."),
+    EvidenceProblem.BROKEN: _l("Berkas rusak atau tidak dapat dibaca."),
+}
 
 
 class EvidenceError(ValueError):
@@ -85,3 +103,31 @@ def _strip_image(data: bytes, image_format: str) -> bytes:
 
 def _evidence(content: bytes, content_type: str, extension: str) -> EvidenceFile:
     return EvidenceFile(content, content_type, extension, hashlib.sha256(content).hexdigest())
+
+
+def evidence_path(sha256: str, extension: str) -> Path:
+    """Where the evidence file with this hash is stored (a hash that is not one is refused, not joined to a path)."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256) or extension not in ("pdf", "jpg", "png"):
+        raise ValueError("not a stored evidence file")
+    return Path(current_app.instance_path) / FILES_DIR / f"{sha256}.{extension}"
+
+
+def store_evidence(evidence: EvidenceFile) -> Path:
+    """Write a cleaned file owner-only under its hash (the same file twice is stored once), never half-written."""
+    path = evidence_path(evidence.sha256, evidence.extension)
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    make_private(path.parent)
+    if not path.exists():
+        partial = path.with_name(path.name + ".part")
+        create_private_file(partial)
+        partial.write_bytes(evidence.content)
+        partial.replace(path)
+    return path
+
+
+def safe_file_name(file_name: str, extension: str) -> str:
+    """The uploaded name without folders or control characters, ending in the real extension."""
+    last_part = re.split(r"[/\\]", file_name or "")[-1]
+    base = "".join(ch if ch.isprintable() else "_" for ch in last_part).strip() or "bukti"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem[:150]}.{extension}"

@@ -1,7 +1,10 @@
-"""Flask's signed-cookie sessions, with the cookie serializer built once instead of on every request."""
+"""Flask's signed-cookie sessions (the cookie serializer built once instead of on every request), and the visitor id
+public forms count their rate limits against."""
 from __future__ import annotations
 
-from flask import Flask
+import secrets
+
+from flask import Flask, g, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -24,3 +27,22 @@ class CookieSessions(SecureCookieSessionInterface):
                 self._serializers.clear()
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
+
+
+#: Session key of the visitor id ("checker": /cek introduced it; the name is kept so cookies already out stay valid).
+VISITOR_KEY = "checker"
+
+
+def visitor() -> tuple[str, bool]:
+    """(this browser's random visitor id, whether the request brought it); minted once per request when missing.
+
+    Public forms (/cek, /lapor) limit each browser by this id, so one device's guesses or junk do not lock out the
+    other phones on the same Wi-Fi; requests that drop their cookies are limited by address instead.
+    """
+    if "visitor" not in g:
+        visitor_id = session.get(VISITOR_KEY)
+        brought = isinstance(visitor_id, str)
+        if not brought:
+            visitor_id = session[VISITOR_KEY] = secrets.token_urlsafe(16)
+        g.visitor = (visitor_id, brought)
+    return g.visitor

@@ -71,3 +71,14 @@ def get_employee_in_scope(staff: Staff, employee_id: int) -> Employee:
     if employee is None:
         abort(404)
     return employee
+
+
+def employees_matching(staff: Staff, q: str, *, limit: int, within_path: str | None = None) -> list[Employee]:
+    """Active employees in the staff member's scope (and under `within_path`, a government's subtree) whose name
+    contains q or whose NIP or NIK is q: the search a case officer uses to pick the person a case is about."""
+    query = sa.select(Employee).where(employee_scope(staff), Employee.is_active,
+                                      sa.or_(Employee.name_search.like(f"%{q.lower()}%"), Employee.nip == q,
+                                             Employee.nik == q))
+    if within_path is not None:
+        query = query.where(Employee.agency_id.in_(sa.select(Agency.id).where(subtree_clause(within_path))))
+    return list(db.session.scalars(query.order_by(Employee.name).limit(limit)))

@@ -13,7 +13,7 @@ from netralitas.auth.models import Role
 from netralitas.calendar.models import DayOff, DayOffKind
 from netralitas.cases import views as case_views
 from netralitas.cases.models import Case, CaseEvidence, CaseMember, CaseMemberRole, CaseReporter, CaseStage
-from netralitas.cases.services import evidence_path
+from netralitas.core.evidence import evidence_path
 from netralitas.extensions import db
 from netralitas.legal.services import form_by_code
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from netralitas.auth.models import Role
 from netralitas.cases.models import Case, CaseEvidence, CaseExamination
-from netralitas.cases.services import evidence_path
+from netralitas.core.evidence import evidence_path
 from netralitas.extensions import db
 from netralitas.legal.services import form_by_code, seed_catalogue
 from netralitas.masterdata.models import AgencyKind
