@@ -177,6 +177,8 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.masterdata.imports.views import bp as import_bp
     from netralitas.masterdata.views import bp as masterdata_bp
     from netralitas.ops.views import bp as ops_bp
+    from netralitas.public_reports.triage_views import bp as report_triage_bp
+    from netralitas.public_reports.views import bp as public_reports_bp
     from netralitas.reminders.views import bp as reminders_bp
     from netralitas.reports.export_views import bp as report_exports_bp
     from netralitas.reports.views import bp as reports_bp
@@ -189,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
         legal_bp,
         case_exports_bp,
         calendar_bp, cases_bp, case_steps_bp, case_documents_bp,
+        public_reports_bp, report_triage_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

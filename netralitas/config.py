@@ -155,6 +155,20 @@ class Config:
         self.CASE_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASE_DUE_SOON_WORKING_DAYS", "3"))
         #: Largest evidence file (PDF, JPEG, PNG) accepted on a case; below MAX_UPLOAD_BYTES, which caps the request.
         self.CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024))
+        # Public reports (/lapor). Every POST counts against both limits, accepted or refused: a person sends one
+        # report with a few additions, a script is stopped after a handful; the address limit is generous for an
+        # office behind one NAT address.
+        self.PUBLIC_REPORTS_PER_SESSION = os.environ.get("PUBLIC_REPORTS_PER_SESSION", "10 per hour")
+        self.PUBLIC_REPORTS_PER_IP = os.environ.get("PUBLIC_REPORTS_PER_IP", "60 per hour")
+        #: Receipts that cannot be right or name nothing, per browser and (without a visitor id) per address.
+        self.REPORT_STATUS_FAILURES_PER_SESSION = os.environ.get("REPORT_STATUS_FAILURES_PER_SESSION",
+                                                                 "10 per 15 minutes")
+        self.REPORT_STATUS_FAILURES_PER_IP = os.environ.get("REPORT_STATUS_FAILURES_PER_IP", "60 per 15 minutes")
+        #: Evidence files: per file (a phone photo fits), per post (the request stays under MAX_UPLOAD_BYTES for a
+        #: photo or two; more go in later posts), per report in all.
+        self.PUBLIC_REPORT_FILE_MAX_BYTES = int(os.environ.get("PUBLIC_REPORT_FILE_MAX_BYTES", 5 * 1024 * 1024))
+        self.PUBLIC_REPORT_FILES_PER_POST = int(os.environ.get("PUBLIC_REPORT_FILES_PER_POST", "5"))
+        self.PUBLIC_REPORT_MAX_FILES = int(os.environ.get("PUBLIC_REPORT_MAX_FILES", "15"))
         # Email reminders (SMTP). Nothing is sent while MAIL_SERVER is empty; the reminder screen says so.
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
         #: STARTTLS on a plain connection (usually port 587); MAIL_USE_SSL is TLS from the start (usually 465).

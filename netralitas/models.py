@@ -19,6 +19,7 @@ from netralitas.events.models import DeclarationText, Event, Invitation
 from netralitas.jobs.models import Job
 from netralitas.legal.models import DeadlineRule, Sanction, ViolationForm
 from netralitas.masterdata.models import Agency, Category, Employee, PendingImport
+from netralitas.public_reports.models import PublicReport, PublicReportEvidence, PublicReportStep
 from netralitas.reminders.models import EmailReminder
 from netralitas.signing.models import Signature
 
@@ -26,5 +27,6 @@ __all__ = [
     "Agency", "ApiToken", "AuditAnchor", "AuditEntry", "AuditHead", "Case", "CaseDecision", "CaseDigest",
     "CaseDocument", "CaseEvidence", "CaseExamination", "CaseMember", "CaseReporter", "CaseStep", "CaseSummons",
     "Category", "Certificate", "DayOff", "DeadlineRule", "DeclarationText", "EmailReminder", "Employee", "Event",
-    "Invitation", "Job", "PendingImport", "Role", "Sanction", "Signature", "Staff", "ViolationForm",
+    "Invitation", "Job", "PendingImport", "PublicReport", "PublicReportEvidence", "PublicReportStep", "Role",
+    "Sanction", "Signature", "Staff", "ViolationForm",
 ]

@@ -192,6 +192,22 @@ ACCESS: dict[str, Access] = {
     "case_steps.deliver": Access(STAFF, post_ok=404),
     "case_steps.report_back": Access(STAFF, post_ok=404),
     "case_documents.document_pdf": Access(STAFF, ok=404),  # a case's printed document: nobody's case here
+    # Public reports: anyone may report and look a receipt up (no login). An empty report or lookup is refused (422);
+    # the receipt page without a report of this browser goes to the lookup; evidence without a receipt goes there too.
+    "public_reports.report": Access(EVERYONE, post_ok=422, anon_post_ok=422),
+    "public_reports.receipt": Access(EVERYONE, ok=302),
+    "public_reports.status": Access(EVERYONE, post_ok=422, anon_post_ok=422),
+    "public_reports.add_evidence": Access(EVERYONE, post_ok=302, anon_post_ok=302),
+    # The triage queue: case officers (a flag, none here) and super admins; report id given is nobody's.
+    "report_triage.report_list": Access(SUPER_ONLY),
+    "report_triage.detail": Access(SUPER_ONLY, ok=404),
+    "report_triage.claim": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.release": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.match": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.open_case": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.forward": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.dismiss": Access(SUPER_ONLY, post_ok=404),
+    "report_triage.evidence_file": Access(SUPER_ONLY, ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.
@@ -201,6 +217,7 @@ PLAIN_URL_VALUES = {"kind": "employees", "token": "x", "fmt": "csv", "file_forma
 PLAIN_URL_VALUES["day_off_id"] = 999999  # the calendar's days off: no such row
 PLAIN_URL_VALUES.update(case_id=999999, evidence_id=999999, summons_id=999999)  # cases and their evidence: no such rows
 PLAIN_URL_VALUES["document_id"] = 999999  # a case's printed documents: no such row
+PLAIN_URL_VALUES["report_id"] = 999999  # public reports: no such row
 
 
 @dataclass

@@ -33,7 +33,7 @@ def index():
             employee_scope(current_user), Employee.is_active.is_(True))),
     }
     return render_template("home/staff.html", totals=totals, open_events=open_events(current_user),
-                           case_counts=_case_counts())
+                           case_counts=_case_counts(), waiting_reports=_waiting_reports())
 
 
 def _case_counts():
@@ -47,6 +47,14 @@ def _case_counts():
         return None
     return deadline_counts(current_user, today=local_today(), calendar=work_calendar(), days_for=deadline_days,
                            due_soon=current_app.config["CASE_DUE_SOON_WORKING_DAYS"])
+
+
+def _waiting_reports() -> int:
+    """Public reports nobody has claimed yet, for those who triage them; 0 for everyone else."""
+    from netralitas.cases.services import may_open_cases
+    from netralitas.public_reports.triage import queue_count
+
+    return queue_count(current_user) if may_open_cases(current_user) else 0
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,10 @@ def nav_items() -> list[tuple]:
     """Menu entries for the signed-in staff member's role (the list is built once; labels translate when shown)."""
     if not current_user.is_authenticated:
         return []
-    return [item for item in _menu() if current_user.role in item[2]]
+    from netralitas.cases.services import may_open_cases
+
+    officer = may_open_cases(current_user)
+    return [item[:3] for item in _menu() if current_user.role in item[2] and (officer or not item[3:])]
 
 
 @cache
@@ -91,6 +102,8 @@ def _menu() -> list[tuple]:
         ("masterdata.agency_tree", _l("Perangkat daerah"), everyone),
         ("masterdata.employee_list", _l("Pegawai"), everyone),
         ("cases.case_list", _l("Kasus"), readers),
+        # The fourth item: for case officers only (a flag on the account, not a role).
+        ("report_triage.report_list", _l("Laporan masyarakat"), everyone, "case officers"),
         ("imports.index", _l("Impor data"), (Role.SUPER_ADMIN,)),
         ("certificate_admin.lookup", _l("Sertifikat"), (Role.SUPER_ADMIN,)),
         ("auth.staff_list", _l("Akun petugas"), (Role.SUPER_ADMIN,)),

@@ -70,6 +70,8 @@ def acting_form(endpoint: str, world, actors: Actors) -> dict:
         "masterdata.agency_edit": {"kode": "UNIT-A1", "nama": "Diubah", "jenis": "UNIT", "parent_id": str(world.a_id)},
         "api.token_create": {"name": "token csrf"},
         "certificates.check_code": {"code": "NTR-0000-0000-0"},
+        "public_reports.report": {"government_id": str(world.a_id), "subject_name": "Terlapor", "topic": "lainnya",
+                                  "description": "Uraian laporan yang cukup panjang untuk diterima."},
         "signing.start": {"code": "x", "birth_date": "01-01-1980"},
         "signing.declare": actors.signer_form,
         "invitations.reissue": {"sudah_cek_identitas": "y", "alasan": "slip hilang"},
