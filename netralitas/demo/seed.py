@@ -32,6 +32,8 @@ class SeedSummary:
     city: str = ""
     event: DemoEvent | None = None
     case_number: str | None = None
+    #: Receipt of a demo public report, when this run created them (receipts are kept only as hashes).
+    report_receipt: str | None = None
 
     def describe(self) -> str:
         lines = [
@@ -50,6 +52,9 @@ class SeedSummary:
         if self.case_number:
             lines += ["", f"Demo case {self.case_number} (a Bawaslu recommendation at triage): sign in as "
                           f"kasus@{EMAIL_DOMAIN} to run it, bawaslu@{EMAIL_DOMAIN} to read it"]
+        if self.report_receipt:
+            lines += ["", f"Demo public reports: /lapor to send one; /lapor/status with receipt {self.report_receipt}; "
+                          f"kasus@{EMAIL_DOMAIN} triages them under Laporan masyarakat"]
         return "\n".join(lines)
 
 
@@ -69,7 +74,8 @@ def seed_demo() -> SeedSummary:
     city = db.session.scalar(sa.select(Agency.name).where(Agency.code == ROOT_CODE))
     logins = _ensure_demo_staff()
     case_number = _ensure_demo_calendar_and_case()
-    return SeedSummary(agency_report, employee_report, logins, city, ensure_demo_event(), case_number)
+    receipt = _ensure_demo_reports()
+    return SeedSummary(agency_report, employee_report, logins, city, ensure_demo_event(), case_number, receipt)
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -135,3 +141,26 @@ def _ensure_demo_calendar_and_case() -> str | None:
     liaison = db.session.scalar(sa.select(Staff).where(Staff.email == f"bawaslu@{EMAIL_DOMAIN}"))
     add_member(officer, case, liaison, CaseMemberRole.LIAISON)
     return case.number
+
+
+def _ensure_demo_reports() -> str | None:
+    """Two reports from the public (when none exists): one waiting, one a case officer is looking at."""
+    from netralitas.public_reports import services as reports
+    from netralitas.public_reports import triage
+    from netralitas.public_reports.models import PublicReport
+
+    if db.session.scalar(sa.select(PublicReport.id).limit(1)) is not None:
+        return None
+    city = db.session.scalar(sa.select(Agency).where(Agency.code == ROOT_CODE))
+    _, receipt = reports.submit(reports.ReportDraft(
+        government_id=city.id, subject_name="Pak Lurah (nama tidak tahu)", subject_unit="Kelurahan di Kecamatan "
+        "Tamalate", topic="kampanye", place="Lapangan kelurahan",
+        description="Lurah memberi sambutan di acara pasangan calon dan mengajak warga memilih nomor 1; ada video "
+                    "di grup WhatsApp RT."), [])
+    second, _ = reports.submit(reports.ReportDraft(
+        government_id=city.id, subject_name="Ibu guru SD", subject_handle="@bu.guru.sd", topic="media_sosial",
+        description="Akun ini setiap hari membagikan poster bakal calon wali kota dan meminta murid dan wali murid "
+                    "mengikutinya."), [])
+    officer = db.session.scalar(sa.select(Staff).where(Staff.email == f"kasus@{EMAIL_DOMAIN}"))
+    triage.claim(officer, second)
+    return reports.display_receipt(receipt)

@@ -1,4 +1,5 @@
 """`flask seed-demo`: a consistent fictional city, loaded through the importer, idempotent."""
+import re
 from collections import Counter
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from netralitas.cases.models import Case, CaseStage
 from netralitas.core.identity import identity_warnings, parse_nik, parse_nip
 from netralitas.extensions import db
 from netralitas.masterdata.models import Agency, AgencyKind, Category, Employee
+from netralitas.public_reports.models import PublicReport
 
 
 def test_seed_builds_the_city_and_is_idempotent(runner, client):
@@ -43,6 +45,12 @@ def test_seed_builds_the_city_and_is_idempotent(runner, client):
         ("kasus@mekarsari.example.id", "officer"), ("bawaslu@mekarsari.example.id", "liaison")}
     assert db.session.scalar(sa.select(Staff.is_case_officer).where(Staff.email == "kasus@mekarsari.example.id"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DayOff)) > 0  # this year's cuti bersama
+    # Public reports: two (the second run added none), the receipt printed once and working on /lapor/status.
+    stages = sorted(r.stage.value for r in db.session.scalars(sa.select(PublicReport)))
+    assert stages == ["in_review", "received"] and "Demo public reports" not in second.output
+    receipt = re.search(r"receipt (LAP-[0-9A-Z*~$=-]+)", first.output).group(1)
+    status = client.post("/lapor/status", data={"receipt": receipt})
+    assert status.status_code == 200 and 'data-status="received"' in status.get_data(as_text=True)
 
     response = client.post("/masuk", data={"email": "admin.disdik@mekarsari.example.id", "password": "demo-netralitas"})
     assert response.status_code == 302
