@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from netralitas.calendar.services import local_today
@@ -105,12 +105,20 @@ class OpenCaseForm(AppForm):
                                     validators=[DataRequired(_l("Pilih bentuk pelanggaran."))])
 
 
+def _final_step_confirmed():
+    # Forwarding and dismissing end the report for good: a ticked box instead of a JavaScript dialog.
+    return BooleanField(_l("Saya yakin: laporan selesai dan tidak dapat dibuka kembali"),
+                        validators=[DataRequired(_l("Centang untuk memastikan."))])
+
+
 class ForwardForm(AppForm):
     target = SelectField(_l("Teruskan kepada"), validators=[DataRequired(_l("Pilih tujuan penerusan."))])
     public_reason = TextAreaField(_l("Keterangan untuk pelapor"), filters=[multi_line],
                                   validators=[DataRequired(_l("Tuliskan keterangan untuk pelapor.")), Length(max=2000)])
+    confirmed = _final_step_confirmed()
 
 
 class DismissForm(AppForm):
     public_reason = TextAreaField(_l("Alasan ditutup (dibaca pelapor)"), filters=[multi_line],
                                   validators=[DataRequired(_l("Tuliskan alasan untuk pelapor.")), Length(max=2000)])
+    confirmed = _final_step_confirmed()

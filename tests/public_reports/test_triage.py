@@ -76,10 +76,15 @@ def test_dismissal_reason_reaches_the_reporter(client, city, officer, client_for
     report = _only_report()
     staff = client_for(officer)
     staff.post(f"/admin/laporan-masyarakat/{report.id}/ambil")
-    too_short = staff.post(f"/admin/laporan-masyarakat/{report.id}/tutup", data={"public_reason": "tidak"})
+    too_short = staff.post(f"/admin/laporan-masyarakat/{report.id}/tutup",
+                           data={"public_reason": "tidak", "confirmed": "y"})
     assert too_short.status_code == 422 and "paling sedikit 20" in too_short.get_data(as_text=True)
     reason = "Unggahan yang dilaporkan tidak dapat ditemukan dan tidak ada bukti lain."
-    assert staff.post(f"/admin/laporan-masyarakat/{report.id}/tutup", data={"public_reason": reason}).status_code == 302
+    unconfirmed = staff.post(f"/admin/laporan-masyarakat/{report.id}/tutup", data={"public_reason": reason})
+    assert unconfirmed.status_code == 422 and "Centang untuk memastikan." in unconfirmed.get_data(as_text=True)
+    assert db.session.get(PublicReport, report.id).stage == ReportStage.IN_REVIEW
+    assert staff.post(f"/admin/laporan-masyarakat/{report.id}/tutup",
+                      data={"public_reason": reason, "confirmed": "y"}).status_code == 302
     status = client.post("/lapor/status", data={"receipt": receipt}).get_data(as_text=True)
     assert 'data-status="closed"' in status and reason in status
 
@@ -90,11 +95,11 @@ def test_forwarding_tells_the_reporter_where(client, city, officer, client_for, 
     staff = client_for(officer)
     staff.post(f"/admin/laporan-masyarakat/{report.id}/ambil")
     bad = staff.post(f"/admin/laporan-masyarakat/{report.id}/teruskan",
-                     data={"target": "kpk", "public_reason": "Diteruskan karena dugaan politik uang."})
+                     data={"target": "kpk", "public_reason": "Diteruskan karena dugaan politik uang.", "confirmed": "y"})
     assert bad.status_code == 422 and db.session.get(PublicReport, report.id).stage == ReportStage.IN_REVIEW
     reason = "Dugaan politik uang diteruskan ke Sentra Gakkumdu melalui Bawaslu kota."
     assert staff.post(f"/admin/laporan-masyarakat/{report.id}/teruskan",
-                      data={"target": "gakkumdu", "public_reason": reason}).status_code == 302
+                      data={"target": "gakkumdu", "public_reason": reason, "confirmed": "y"}).status_code == 302
     saved = db.session.get(PublicReport, report.id)
     assert saved.stage == ReportStage.FORWARDED and saved.forwarded_to == "gakkumdu"
     status = client.post("/lapor/status", data={"receipt": receipt}).get_data(as_text=True)
