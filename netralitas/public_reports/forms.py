@@ -68,7 +68,7 @@ class ReporterEvidenceForm(AppForm):
     """More evidence, sent with the receipt it belongs to (no login: the receipt is the key)."""
 
     receipt = HiddenField(validators=[DataRequired(), Length(max=40)])
-    evidence = MultipleFileField(_l("Tambah bukti (foto, tangkapan layar atau PDF)"))
+    evidence = MultipleFileField(_l("Berkas (foto, tangkapan layar atau PDF)"))
 
 
 # --- triage ----------------------------------------------------------------------------------------------------------

@@ -24,6 +24,9 @@ from netralitas.public_reports.status import CASE_OUTCOME_REASONS, PublicStatus,
 #: Random symbols in a receipt (75 bits: unguessable, like an invitation code), followed by one check symbol.
 RECEIPT_SYMBOLS = 15
 RECEIPT_PREFIX = "LAP"
+#: Steps whose time the reporter may see as "last change": not the private matching to an employee.
+REPORTER_VISIBLE_STEPS = frozenset({"received", "evidence_added", "claimed", "released", "case_opened", "forwarded",
+                                    "dismissed"})
 #: Who the audit log names for what a reporter does.
 REPORTER = "pelapor (publik)"
 
@@ -163,5 +166,6 @@ def reporter_view(report: PublicReport) -> ReporterView:
     reason = report.public_reason
     if case_stage is not None and status in (PublicStatus.CLOSED, PublicStatus.FORWARDED):
         reason = str(CASE_OUTCOME_REASONS[case_stage])
-    return ReporterView(status, reason, report.created_dt, report.updated_dt, len(report.evidence),
+    changed = max((step.at_dt for step in report.steps if step.kind in REPORTER_VISIBLE_STEPS), default=report.created_dt)
+    return ReporterView(status, reason, report.created_dt, changed, len(report.evidence),
                         status not in (PublicStatus.CLOSED, PublicStatus.FORWARDED))

@@ -202,3 +202,17 @@ def test_evidence_download_is_audited(city, officer, client_for, client):
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
                              .where(AuditEntry.action == "public_report.evidence_view")) == 1
     assert staff.get(f"/admin/laporan-masyarakat/{report.id}/bukti/999999").status_code == 404
+
+
+def test_private_matching_does_not_show_as_a_change_to_the_reporter(city, officer, send_report):
+    from netralitas.public_reports.services import reporter_view
+
+    send_report()
+    report = _only_report()
+    triage.claim(officer, report)
+    db.session.commit()
+    seen = reporter_view(report).updated_dt
+    report.steps[-1].at_dt = seen  # the claim is the last change the reporter may see
+    triage.match_employee(officer, report, city.rina_a)
+    db.session.commit()
+    assert report.updated_dt >= seen and reporter_view(report).updated_dt == seen
