@@ -183,6 +183,7 @@ def register_blueprints(app: Flask) -> None:
     from netralitas.reports.export_views import bp as report_exports_bp
     from netralitas.reports.views import bp as reports_bp
     from netralitas.signing.views import bp as signing_bp
+    from netralitas.transparency.views import bp as transparency_bp
 
     blueprints = (
         home_bp, auth_bp, masterdata_bp, import_bp, audit_bp, events_bp, signing_bp, invitations_bp,
@@ -191,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
         legal_bp,
         case_exports_bp,
         calendar_bp, cases_bp, case_steps_bp, case_documents_bp,
+        transparency_bp,
         public_reports_bp, report_triage_bp,
     )
     for bp in blueprints:

@@ -208,6 +208,12 @@ ACCESS: dict[str, Access] = {
     "report_triage.forward": Access(SUPER_ONLY, post_ok=404),
     "report_triage.dismiss": Access(SUPER_ONLY, post_ok=404),
     "report_triage.evidence_file": Access(SUPER_ONLY, ok=404),
+    # Transparency per government: public counts, no login. With the one government here the list goes straight to
+    # its page; code "x" names no government, so its page, feed and print page are 404.
+    "transparency.index": Access(EVERYONE, ok=302),
+    "transparency.government": Access(EVERYONE, ok=404),
+    "transparency.government_json": Access(EVERYONE, ok=404),
+    "transparency.government_print": Access(EVERYONE, ok=404),
 }
 
 #: Fixed values for URL arguments that do not name a database object.

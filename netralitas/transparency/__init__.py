@@ -1,0 +1,1 @@
+"""Public transparency page per government: declaration completion and enforcement figures, no names."""
