@@ -77,7 +77,7 @@ def employees_matching(staff: Staff, q: str, *, limit: int, within_path: str | N
     """Active employees in the staff member's scope (and under `within_path`, a government's subtree) whose name
     contains q or whose NIP or NIK is q: the search a case officer uses to pick the person a case is about."""
     query = sa.select(Employee).where(employee_scope(staff), Employee.is_active,
-                                      sa.or_(Employee.name_search.like(f"%{q.lower()}%"), Employee.nip == q,
+                                      sa.or_(Employee.name_search.contains(q.lower(), autoescape=True), Employee.nip == q,
                                              Employee.nik == q))
     if within_path is not None:
         query = query.where(Employee.agency_id.in_(sa.select(Agency.id).where(subtree_clause(within_path))))

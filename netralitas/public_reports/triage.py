@@ -17,6 +17,7 @@ from netralitas.calendar.services import local_date
 from netralitas.cases import services as cases
 from netralitas.cases.models import Case, CaseSource
 from netralitas.core.messages import lazy_message as _l
+from netralitas.core.numbers import plain_int
 from netralitas.db import utcnow
 from netralitas.extensions import db
 from netralitas.legal.referrals import referral_channels
@@ -79,9 +80,10 @@ def queue_for(staff: Staff, *, stages: tuple[ReportStage, ...] = QUEUE_STAGES, m
         query = query.where(PublicReport.claimed_by_id == staff.id)
     search = search.strip()
     if search:
-        number = search.upper().removeprefix("LM-").lstrip("0")
-        by_number = PublicReport.id == int(number) if number.isdigit() and len(number) < 10 else sa.false()
-        query = query.where(sa.or_(by_number, sa.func.lower(PublicReport.subject_name).like(f"%{search.lower()}%")))
+        number = plain_int(search.upper().removeprefix("LM-"))
+        by_number = PublicReport.id == number if number is not None else sa.false()
+        by_name = sa.func.lower(PublicReport.subject_name).contains(search.lower(), autoescape=True)
+        query = query.where(sa.or_(by_number, by_name))
     return query
 
 

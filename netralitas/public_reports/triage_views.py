@@ -9,6 +9,7 @@ from netralitas.auth.models import Staff
 from netralitas.cases.views import case_officers_only
 from netralitas.core.evidence import evidence_path
 from netralitas.core.forms import select_choices
+from netralitas.core.numbers import plain_int
 from netralitas.extensions import db
 from netralitas.legal import services as legal
 from netralitas.masterdata.models import Employee
@@ -76,7 +77,7 @@ def release(report_id: int):
 def match(report_id: int):
     report = triage.get_report(current_user, report_id)
     form = MatchForm()
-    employee = db.session.get(Employee, _int(form.employee_id.data)) if form.validate_on_submit() else None
+    employee = db.session.get(Employee, plain_int(form.employee_id.data) or 0) if form.validate_on_submit() else None
     if employee is None:
         flash(_("Pilih pegawai dari hasil pencarian."), "warning")
         return redirect(url_for(".detail", report_id=report.id))
@@ -170,10 +171,6 @@ def _act(report_id: int, step, done_message: str):
         db.session.commit()
         flash(done_message, "success")
     return redirect(url_for(".detail", report_id=report.id))
-
-
-def _int(value) -> int:
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else 0
 
 
 def open_case_form(report: PublicReport) -> OpenCaseForm:

@@ -11,6 +11,7 @@ from netralitas.certificates.services import display_code as display_certificate
 from netralitas.certificates.services import verify_url
 from netralitas.core import codes
 from netralitas.core.masking import mask_number
+from netralitas.core.numbers import plain_int
 from netralitas.events import cache as event_cache
 from netralitas.events.cache import CachedEvent
 from netralitas.events.models import EventStatus
@@ -171,7 +172,7 @@ def declare(slug: str):
         flash(_("Sesi Anda berakhir. Masukkan kode undangan sekali lagi."), "warning")
         return redirect(url_for("signing.start", slug=slug))
     form = DeclarationForm()
-    ticked = {int(v) for v in request.form.getlist("point") if v.isdigit()}
+    ticked = {n for n in map(plain_int, request.form.getlist("point")) if n is not None}
     refusals: tuple[services.Refusal, ...] = ()
     if form.validate_on_submit():
         try:

@@ -21,3 +21,12 @@ def test_counts_and_percentages_match_babel(locale):
 def test_indonesian_separators():
     number = NumberFormat("id")
     assert (number.count(100_000), number.percent(66.7), number.percent(100.0)) == ("100.000", "66,7", "100")
+
+
+def test_plain_int_reads_ascii_digits_only():
+    from netralitas.core.numbers import plain_int
+
+    assert plain_int("42") == 42 and plain_int("007") == 7
+    for junk in ("²", "①", "９", "-1", "1e9", "", " 1", "1 ", None, 5, "1234567890"):
+        assert plain_int(junk) is None, junk
+    assert plain_int("1234567890", max_digits=10) == 1234567890

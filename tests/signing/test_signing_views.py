@@ -151,3 +151,11 @@ def test_signer_pages_are_small_and_self_contained(client, invited):
         assets = re.findall(r'(?:src|href)="/static/([^"?]+)', html)
         total = len(page.data) + sum((STATIC / asset).stat().st_size for asset in assets)
         assert total < 100 * 1024, (page.request.path, total)
+
+
+def test_unicode_digits_as_points_are_refused_not_a_server_error(client, invited):
+    # "²" and "①" pass str.isdigit() but not int(); a full-width "１" must not tick point 1 either.
+    _enter(client, invited)
+    response = client.post(f"/e/{invited.event.slug}/deklarasi",
+                           data=invited.declaration(point=["²", "①", "１"]))
+    assert response.status_code == 422 and _count() == 0
