@@ -248,6 +248,28 @@ def login_as(client):
 
 
 @pytest.fixture
+def officer(make_staff) -> Staff:
+    """A BKPSDM case officer over the whole city (an operator account with the case-officer flag)."""
+    staff = make_staff(Role.OPERATOR)
+    staff.is_case_officer = True
+    db.session.commit()
+    return staff
+
+
+@pytest.fixture
+def client_for(app):
+    """A client signed in as the given staff member (its own cookies: several staff can act in one test)."""
+
+    def make(staff: Staff):
+        client = app.test_client()
+        email = db.session.get(Staff, staff.id).email
+        assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 302
+        return client
+
+    return make
+
+
+@pytest.fixture
 def fast_passwords(monkeypatch):
     """Cheap password hashing for tests that create many accounts (production keeps scrypt)."""
     from functools import partial

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,7 +33,7 @@ from netralitas.cases.forms import (
 )
 from netralitas.cases.models import Case, CaseMemberRole, CaseSource, CaseStage
 from netralitas.cases.pdf import KIND_NAMES
-from netralitas.core.evidence import PROBLEM_MESSAGES, EvidenceError, clean_evidence, evidence_path
+from netralitas.core.evidence import PROBLEM_MESSAGES, EvidenceError, clean_evidence, evidence_download
 from netralitas.core.forms import select_choices
 from netralitas.extensions import db
 from netralitas.legal import services as legal
@@ -145,14 +145,9 @@ def evidence_file(case_id: int, evidence_id: int):
     """An evidence file, to members only, each opening audited."""
     case = services.get_case(current_user, case_id)
     item = services.evidence_file(case, evidence_id)
-    path = evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
-    if not path.is_file():
-        abort(404)
+    response = evidence_download(item)  # 404 before the audit entry when the file is gone
     services.record_evidence_view(current_user, case, item)
     db.session.commit()
-    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name,
-                         conditional=False, etag=False, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,8 +12,9 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from netralitas.core.files import create_private_file, make_private
@@ -110,6 +111,25 @@ def evidence_path(sha256: str, extension: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha256) or extension not in ("pdf", "jpg", "png"):
         raise ValueError("not a stored evidence file")
     return Path(current_app.instance_path) / FILES_DIR / f"{sha256}.{extension}"
+
+
+class StoredEvidence(Protocol):
+    """A row naming a stored evidence file (a case's, a public report's)."""
+
+    file_name: str
+    content_type: str
+    sha256: str
+
+
+def evidence_download(item: StoredEvidence) -> Response:
+    """The stored file as an attachment under the name it was sent with, never cached; 404 when it is gone."""
+    path = evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def store_evidence(evidence: EvidenceFile) -> Path:

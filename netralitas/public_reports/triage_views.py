@@ -1,13 +1,13 @@
 """The case officers' triage queue of public reports: list, the report, claim, match, case, forward, dismiss."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from netralitas.auth.models import Staff
 from netralitas.cases.views import case_officers_only
-from netralitas.core.evidence import evidence_path
+from netralitas.core.evidence import evidence_download
 from netralitas.core.forms import select_choices
 from netralitas.core.numbers import plain_int
 from netralitas.extensions import db
@@ -107,37 +107,35 @@ def open_case(report_id: int):
 @bp.route("/<int:report_id>/teruskan", methods=["POST"])
 @case_officers_only
 def forward(report_id: int):
-    report = triage.get_report(current_user, report_id)
     form = forward_form()
-    if form.validate_on_submit():
-        try:
-            triage.forward(current_user, report, form.target.data, form.public_reason.data)
-        except triage.TriageError as exc:
-            db.session.rollback()
-            form.public_reason.errors = [*form.public_reason.errors, str(exc)]
-        else:
-            db.session.commit()
-            flash(_("Laporan diteruskan; pelapor dapat membaca keterangannya."), "success")
-            return redirect(url_for(".detail", report_id=report.id))
-    return render_report(report, forward_form=form), 422
+    return _end_report(report_id, form, "forward_form",
+                       lambda report: triage.forward(current_user, report, form.target.data, form.public_reason.data),
+                       _("Laporan diteruskan; pelapor dapat membaca keterangannya."))
 
 
 @bp.route("/<int:report_id>/tutup", methods=["POST"])
 @case_officers_only
 def dismiss(report_id: int):
-    report = triage.get_report(current_user, report_id)
     form = DismissForm()
+    return _end_report(report_id, form, "dismiss_form",
+                       lambda report: triage.dismiss(current_user, report, form.public_reason.data),
+                       _("Laporan ditutup; pelapor dapat membaca alasannya."))
+
+
+def _end_report(report_id: int, form, form_name: str, step, done_message: str):
+    """Forward or dismiss: take the step with the public reason, or show the form again with why not."""
+    report = triage.get_report(current_user, report_id)
     if form.validate_on_submit():
         try:
-            triage.dismiss(current_user, report, form.public_reason.data)
+            step(report)
         except triage.TriageError as exc:
             db.session.rollback()
             form.public_reason.errors = [*form.public_reason.errors, str(exc)]
         else:
             db.session.commit()
-            flash(_("Laporan ditutup; pelapor dapat membaca alasannya."), "success")
+            flash(done_message, "success")
             return redirect(url_for(".detail", report_id=report.id))
-    return render_report(report, dismiss_form=form), 422
+    return render_report(report, **{form_name: form}), 422
 
 
 @bp.route("/<int:report_id>/bukti/<int:evidence_id>")
@@ -148,14 +146,9 @@ def evidence_file(report_id: int, evidence_id: int):
     item = next((e for e in report.evidence if e.id == evidence_id), None)
     if item is None:
         abort(404)
-    path = evidence_path(item.sha256, item.file_name.rsplit(".", 1)[-1])
-    if not path.is_file():
-        abort(404)
+    response = evidence_download(item)  # 404 before the audit entry when the file is gone
     triage.record_evidence_view(current_user, report, item)
     db.session.commit()
-    response = send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.file_name,
-                         conditional=False, etag=False, max_age=0)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,7 +12,6 @@ from netralitas.events.models import Event
 from netralitas.extensions import db
 from netralitas.legal.services import seed_catalogue
 from netralitas.masterdata.models import Agency, AgencyKind, Employee
-from tests.conftest import PASSWORD
 
 
 @dataclass
@@ -38,28 +37,6 @@ def world(make_agency, make_employee, make_event, sign_for) -> World:
     budi = make_employee(b, name="Budi Santoso")
     sign_for(event, ani)
     return World(event, a, b, ani, budi)
-
-
-@pytest.fixture
-def officer(make_staff) -> Staff:
-    """A BKPSDM case officer over the whole city (an operator account with the case-officer flag)."""
-    staff = make_staff(Role.OPERATOR)
-    staff.is_case_officer = True
-    db.session.commit()
-    return staff
-
-
-@pytest.fixture
-def client_for(app):
-    """A client signed in as the given staff member."""
-
-    def make(staff: Staff):
-        client = app.test_client()
-        email = db.session.get(Staff, staff.id).email
-        assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 302
-        return client
-
-    return make
 
 
 def jpeg_with_exif() -> bytes:

@@ -46,9 +46,8 @@ from tests.hostile.test_staff_forms import mutations
 from tests.public_reports import conftest as public_reports
 from tests.public_reports.conftest import City, report_form
 
-#: The public-report fixtures, shared as they are.
-city, officer, client_for, send_report = (public_reports.city, public_reports.officer, public_reports.client_for,
-                                          public_reports.send_report)
+#: The public-report fixtures, shared as they are (officer and client_for come from tests/conftest.py).
+city, send_report = public_reports.city, public_reports.send_report
 
 pytestmark = pytest.mark.usefixtures("cheap_decoy")
 

@@ -1,5 +1,5 @@
-"""Fixtures for public reports: a city with two agencies and employees, the legal catalogue, a case officer, and a
-helper that sends a report through /lapor and returns its receipt."""
+"""Fixtures for public reports: a city with two agencies and employees, the legal catalogue, and a helper that sends
+a report through /lapor and returns its receipt (case officers: `officer` and `client_for` in tests/conftest.py)."""
 from __future__ import annotations
 
 import re
@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from netralitas.auth.models import Role, Staff
 from netralitas.extensions import db
 from netralitas.legal.services import seed_catalogue
 from netralitas.masterdata.models import Agency, AgencyKind, Employee
-from tests.conftest import PASSWORD
 
 
 @dataclass
@@ -35,26 +33,6 @@ def city(make_agency, make_employee) -> City:
     rina_a = make_employee(a, name="Rina Marlina", position="Guru Ahli Muda")
     rina_b = make_employee(b, name="Rina Marlina Putri", position="Perawat")
     return City(city, a, b, rina_a, rina_b)
-
-
-@pytest.fixture
-def officer(make_staff) -> Staff:
-    """A BKPSDM case officer over the whole city (an operator account with the case-officer flag)."""
-    staff = make_staff(Role.OPERATOR)
-    staff.is_case_officer = True
-    db.session.commit()
-    return staff
-
-
-@pytest.fixture
-def client_for(app):
-    def make(staff: Staff):
-        client = app.test_client()
-        email = db.session.get(Staff, staff.id).email
-        assert client.post("/masuk", data={"email": email, "password": PASSWORD}).status_code == 302
-        return client
-
-    return make
 
 
 def report_form(government: Agency, **overrides) -> dict:
