@@ -60,6 +60,12 @@ def agency_path(agency_id: int, parent: Agency | None) -> str:
     return f"{parent.path if parent else '/'}{agency_id}/"
 
 
+def governments() -> list[Agency]:
+    """The active governments: roots of the agency tree, by name (what /lapor and /transparansi offer the public)."""
+    return list(db.session.scalars(
+        sa.select(Agency).where(Agency.parent_id.is_(None), Agency.is_active.is_(True)).order_by(Agency.name)))
+
+
 def agencies_in_scope(staff: Staff, *, include_inactive: bool = True) -> list[Agency]:
     """Every agency this staff member sees, in tree order (parents before children)."""
     query = sa.select(Agency).where(agency_scope(staff))

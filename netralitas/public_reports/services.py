@@ -17,7 +17,6 @@ from netralitas.core import codes
 from netralitas.core.evidence import EvidenceFile, safe_file_name, store_evidence
 from netralitas.core.messages import lazy_message as _l
 from netralitas.extensions import db
-from netralitas.masterdata.models import Agency
 from netralitas.public_reports.models import PublicReport, PublicReportEvidence, PublicReportStep
 from netralitas.public_reports.status import CASE_OUTCOME_REASONS, PublicStatus, public_status
 
@@ -89,12 +88,6 @@ def find_by_receipt(receipt: str) -> PublicReport | None:
 
 
 # --- taking a report in ----------------------------------------------------------------------------------------------
-
-def governments() -> list[Agency]:
-    """The governments a report can be addressed to: the active roots of the agency tree."""
-    return list(db.session.scalars(sa.select(Agency).where(Agency.parent_id.is_(None), Agency.is_active)
-                                   .order_by(Agency.name)))
-
 
 def submit(draft: ReportDraft, uploads: list[Upload]) -> tuple[PublicReport, str]:
     """Store a new report with its evidence; returns it and its receipt (shown once, kept only as a hash)."""

@@ -14,6 +14,7 @@ from netralitas.core.sessions import visitor
 from netralitas.core.text import single_line
 from netralitas.extensions import db, limiter
 from netralitas.legal.referrals import referral_channels
+from netralitas.masterdata import services as masterdata
 from netralitas.public_reports import services
 from netralitas.public_reports.forms import ReceiptForm, ReporterEvidenceForm, ReportForm
 from netralitas.public_reports.models import PublicReport
@@ -82,7 +83,7 @@ def report():
     """The report form; a valid post with acceptable files becomes a report and the browser goes to its receipt."""
     visitor()
     form = ReportForm()
-    governments = services.governments()
+    governments = masterdata.governments()
     form.government_id.choices = [(g.id, g.name) for g in governments]
     if request.method == "GET" and len(governments) == 1:
         form.government_id.data = governments[0].id

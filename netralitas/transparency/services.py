@@ -107,12 +107,6 @@ class GovernmentFigures:
 
 # --- choosing what to show --------------------------------------------------------------------------------------------
 
-def governments() -> list[Agency]:
-    """The active roots of the agency tree, by name."""
-    return list(db.session.scalars(
-        sa.select(Agency).where(Agency.parent_id.is_(None), Agency.is_active.is_(True)).order_by(Agency.name)))
-
-
 def government_by_code(code: str) -> Agency | None:
     """The active root agency with this code; None for a sub-agency, an unknown code or input no code looks like."""
     if not code or len(code) > MAX_CODE_LENGTH:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from netralitas.core.timezones import local_time
 from netralitas.db import utcnow
 from netralitas.masterdata.models import Agency
+from netralitas.masterdata.services import governments
 from netralitas.transparency import services
 from netralitas.transparency.services import GovernmentFigures
 
@@ -18,7 +19,7 @@ FEED_CACHE_CONTROL = f"public, max-age={services.CACHE_SECONDS}"
 @bp.route("")
 def index():
     """The governments; with only one, straight to its page (one tap saved, one address to share)."""
-    found = services.governments()
+    found = governments()
     if len(found) == 1:
         return redirect(url_for("transparency.government", code=found[0].code))
     return render_template("transparency/index.html", governments=found)
@@ -33,7 +34,7 @@ def government(code: str):
     government, events, figures = chosen
     return render_template("transparency/government.html", government=government, events=events, figures=figures,
                            years=sorted({*services.years_offered(), figures.year}, reverse=True),
-                           selection=_selection(figures), has_other_governments=len(services.governments()) > 1)
+                           selection=_selection(figures), has_other_governments=len(governments()) > 1)
 
 
 @bp.route("/<code>.json")

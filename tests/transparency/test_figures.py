@@ -13,6 +13,7 @@ from netralitas.core.suppression import Count, Hidden
 from netralitas.events.models import EventStatus
 from netralitas.extensions import db
 from netralitas.masterdata.models import AgencyKind, Category
+from netralitas.masterdata.services import governments
 from netralitas.public_reports.models import ReportStage
 from netralitas.public_reports.status import PublicStatus
 from netralitas.transparency import services
@@ -116,7 +117,7 @@ def test_only_roots_are_governments(city):
     city.city.is_active = False
     db.session.commit()
     assert services.government_by_code("KOTA") is None
-    assert services.governments() == []
+    assert governments() == []
 
 
 # --- enforcement -------------------------------------------------------------------------------------------------

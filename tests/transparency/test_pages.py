@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import unquote
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,7 +115,10 @@ def test_hostile_query_strings_and_codes_cause_no_server_error(client, city, mak
         response = client.get(f"/transparansi/{code}{suffix}", query_string=args)
         assert_no_server_error(response, f"GET /transparansi/{code!r}{suffix} {args!r}")
         has_nul = "\x00" in code or any("\x00" in value for value in args.values())
-        assert response.status_code in ((200, 400, 404) if has_nul else (200, 404)), response.status_code
+        allowed = (200, 400, 404) if has_nul else (200, 404)
+        if "/" in unquote(code):  # "%2F" decodes to a slash: Werkzeug merges "//" with a 308, no view involved
+            allowed = (*allowed, 308)
+        assert response.status_code in allowed, response.status_code
 
     check()
 
