@@ -155,9 +155,9 @@ class Config:
         self.CASE_DUE_SOON_WORKING_DAYS = int(os.environ.get("CASE_DUE_SOON_WORKING_DAYS", "3"))
         #: Largest evidence file (PDF, JPEG, PNG) accepted on a case; below MAX_UPLOAD_BYTES, which caps the request.
         self.CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", 8 * 1024 * 1024))
-        # Public reports (/lapor). Every POST counts against both limits, accepted or refused: a person sends one
-        # report with a few additions, a script is stopped after a handful; the address limit is generous for an
-        # office behind one NAT address.
+        # Public reports. Every POST to /lapor, accepted or refused, counts against both limits, and so does every
+        # POST of more evidence (/lapor/status/bukti, its own counters): a person sends one report with a few
+        # additions, a script is stopped after a handful; the address limit is generous for an office behind NAT.
         self.PUBLIC_REPORTS_PER_SESSION = os.environ.get("PUBLIC_REPORTS_PER_SESSION", "10 per hour")
         self.PUBLIC_REPORTS_PER_IP = os.environ.get("PUBLIC_REPORTS_PER_IP", "60 per hour")
         #: Receipts that cannot be right or name nothing, per browser and (without a visitor id) per address.
