@@ -12,7 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from netralitas.audit.services import record
-from netralitas.cases.models import Case, CaseStage
+from netralitas.cases.models import Case, CaseStage, CaseStep
 from netralitas.core import codes
 from netralitas.core.evidence import EvidenceFile, safe_file_name, store_evidence
 from netralitas.core.messages import lazy_message as _l
@@ -26,6 +26,8 @@ RECEIPT_PREFIX = "LAP"
 #: Steps whose time the reporter may see as "last change": not the private matching to an employee.
 REPORTER_VISIBLE_STEPS = frozenset({"received", "evidence_added", "claimed", "released", "case_opened", "forwarded",
                                     "dismissed"})
+#: The case steps after which the reporter reads the outcome (CASE_OUTCOME_REASONS): their time is the last change.
+CASE_ENDING_STEPS = ("triage_close", "triage_forward", "decided")
 #: Who the audit log names for what a reporter does.
 REPORTER = "pelapor (publik)"
 
@@ -160,5 +162,9 @@ def reporter_view(report: PublicReport) -> ReporterView:
     if case_stage is not None and status in (PublicStatus.CLOSED, PublicStatus.FORWARDED):
         reason = str(CASE_OUTCOME_REASONS[case_stage])
     changed = max((step.at_dt for step in report.steps if step.kind in REPORTER_VISIBLE_STEPS), default=report.created_dt)
+    if reason is not None and report.case_id is not None:  # the case's ending is the change the reporter now sees
+        ended = db.session.scalar(sa.select(sa.func.max(CaseStep.at_dt)).where(
+            CaseStep.case_id == report.case_id, CaseStep.kind.in_(CASE_ENDING_STEPS)))
+        changed = max(changed, ended or changed)
     return ReporterView(status, reason, report.created_dt, changed, len(report.evidence),
                         status not in (PublicStatus.CLOSED, PublicStatus.FORWARDED))

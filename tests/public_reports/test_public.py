@@ -156,3 +156,13 @@ def test_money_politics_receipt_points_to_gakkumdu(client, city):
     page = client.get("/lapor/terima").get_data(as_text=True)
     assert "Laporkan juga ke sini" in page and "Gakkumdu" in page
     receipt_from(client)
+
+
+def test_without_a_government_the_form_says_so_and_stores_nothing(client):
+    page = client.get("/lapor")
+    assert page.status_code == 200 and "Belum ada pemerintah daerah yang menerima laporan" in page.text
+    assert "Bawaslu" in page.text and 'name="subject_name"' not in page.text
+    refused = client.post("/lapor", data={"government_id": "1", "subject_name": "X", "topic": "lainnya",
+                                          "description": "Uraian yang cukup panjang untuk diterima."})
+    assert refused.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(PublicReport.id))) == 0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from netralitas.auth.models import Role
-from netralitas.cases.models import Case, CaseEvidence, CaseReporter, CaseSource, CaseStage
+from netralitas.cases.models import Case, CaseEvidence, CaseReporter, CaseSource, CaseStage, CaseStep
 from netralitas.extensions import db
 from netralitas.legal.services import form_by_code
 from netralitas.public_reports import triage
@@ -65,10 +66,16 @@ def test_report_without_nip_becomes_a_case_on_the_right_employee(app, client, ci
     # The reporter sees "in review" while the case runs, and a generic closing once it is decided: never the case.
     status = client.post("/lapor/status", data={"receipt": receipt}).get_data(as_text=True)
     assert 'data-status="in_review"' in status and case.number not in status and "Rina Marlina" not in status
+    from netralitas.public_reports.services import reporter_view
+
+    opened = reporter_view(db.session.get(PublicReport, report.id)).updated_dt
     case.stage = CaseStage.DECIDED
+    decided = CaseStep(case_id=case.id, kind="decided", at_dt=opened + timedelta(days=20))
+    db.session.add(decided)
     db.session.commit()
     status = client.post("/lapor/status", data={"receipt": receipt}).get_data(as_text=True)
     assert 'data-status="closed"' in status and "UU KIP" in status and case.number not in status
+    assert reporter_view(db.session.get(PublicReport, report.id)).updated_dt == decided.at_dt
 
 
 def test_dismissal_reason_reaches_the_reporter(client, city, officer, client_for, send_report):
