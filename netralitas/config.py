@@ -169,6 +169,9 @@ class Config:
         self.PUBLIC_REPORT_FILE_MAX_BYTES = int(os.environ.get("PUBLIC_REPORT_FILE_MAX_BYTES", 5 * 1024 * 1024))
         self.PUBLIC_REPORT_FILES_PER_POST = int(os.environ.get("PUBLIC_REPORT_FILES_PER_POST", "5"))
         self.PUBLIC_REPORT_MAX_FILES = int(os.environ.get("PUBLIC_REPORT_MAX_FILES", "15"))
+        #: Days after a report is closed (forwarded, dismissed, or made a case) until the daily job erases what the
+        #: reporter wrote and sent (UU PDP: no longer than needed); the stage and the public reason stay.
+        self.PUBLIC_REPORT_RETENTION_DAYS = int(os.environ.get("PUBLIC_REPORT_RETENTION_DAYS", "365"))
         # Email reminders (SMTP). Nothing is sent while MAIL_SERVER is empty; the reminder screen says so.
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
         #: STARTTLS on a plain connection (usually port 587); MAIL_USE_SSL is TLS from the start (usually 465).

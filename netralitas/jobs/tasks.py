@@ -15,6 +15,7 @@ from flask import current_app
 from huey import crontab
 
 from netralitas.certificates.exports import certificate_zip
+from netralitas.db import utcnow
 from netralitas.extensions import db
 from netralitas.invitations.exports import invitation_slips
 
@@ -39,6 +40,18 @@ def purge_job_files() -> dict[str, int]:
     db.session.commit()
     log.info("purged %d expired job file(s) and %d old job row(s)", done.files, done.rows)
     return {"files": done.files, "rows": done.rows}
+
+
+def purge_closed_reports() -> dict[str, int]:
+    """Erase the personal data of public reports closed longer than the retention period; returns the counts."""
+    from netralitas.public_reports.retention import purge_closed_reports as purge
+    from netralitas.public_reports.retention import remove_files
+
+    done = purge(utcnow(), current_app.config["PUBLIC_REPORT_RETENTION_DAYS"])
+    db.session.commit()
+    removed = remove_files(done.files)  # after the commit: a rolled-back purge never loses a file
+    log.info("erased the personal data of %d closed public report(s), %d evidence file(s)", len(done.numbers), removed)
+    return {"reports": len(done.numbers), "files": removed}
 
 
 def anchor_audit_chain() -> dict[str, Any] | None:
@@ -98,6 +111,7 @@ SCHEDULED = (
     ScheduledJob("purge_pending_uploads", purge_pending_uploads, crontab(minute="0", hour="19")),
     ScheduledJob("purge_job_files", purge_job_files, crontab(minute="5", hour="19")),
     ScheduledJob("anchor_audit_chain", anchor_audit_chain, crontab(minute="10", hour="19")),
+    ScheduledJob("purge_closed_reports", purge_closed_reports, crontab(minute="15", hour="19")),
     # 00:00 UTC is 07:00 in Jakarta (08:00 Makassar, 09:00 Jayapura): in the inbox when the office opens. Every day;
     # the job itself skips the days the working-day calendar marks off (weekends, holidays, cuti bersama).
     ScheduledJob("case_digest", case_digest, crontab(minute="0", hour="0")),

@@ -91,6 +91,7 @@ REPORT_STEP_LABELS = {
     "case_opened": _l("Dibuka sebagai kasus"),
     "forwarded": _l("Diteruskan"),
     "dismissed": _l("Ditutup"),
+    "purged": _l("Data pribadi dihapus (masa retensi berakhir)"),
 }
 
 

@@ -60,6 +60,9 @@ class PublicReport(db.Model):
     case_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("cases.id"), unique=True)
     created_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_dt: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: When the retention job erased what the reporter wrote and sent (the stage and public reason stay, for the
+    #: reporter's status page and the transparency counts).
+    purged_dt: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     evidence: so.Mapped[list[PublicReportEvidence]] = so.relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="PublicReportEvidence.id")

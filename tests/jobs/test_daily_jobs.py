@@ -78,7 +78,8 @@ def test_both_jobs_run_once_a_day(app):
         for task in huey.read_periodic(day + timedelta(minutes=minute)):
             runs[task.name] = runs.get(task.name, 0) + 1
     assert runs == {"scheduled.purge_pending_uploads": 1, "scheduled.purge_job_files": 1,
-                    "scheduled.anchor_audit_chain": 1, "scheduled.requeue_stalled_jobs": 24 * 60,
+                    "scheduled.anchor_audit_chain": 1, "scheduled.purge_closed_reports": 1,
+                    "scheduled.requeue_stalled_jobs": 24 * 60,
                     # every day, Sunday included: the digest itself skips the calendar's days off
                     "scheduled.case_digest": 1}
 
@@ -112,5 +113,5 @@ def test_status_command(runner):
     assert result.exit_code == 0, result.output
     assert "Storage: SQLite" in result.output
     assert "Waiting: 0" in result.output
-    assert ("Scheduled: anchor_audit_chain, case_digest, purge_job_files, purge_pending_uploads, "
-            "requeue_stalled_jobs") in result.output
+    assert ("Scheduled: anchor_audit_chain, case_digest, purge_closed_reports, purge_job_files, "
+            "purge_pending_uploads, requeue_stalled_jobs") in result.output
