@@ -84,7 +84,7 @@ def drive(app, timed: Timed, n: int) -> None:
         for _ in range(n if "warm" in step else max(5, n // 10)):
             if step.endswith("cold"):
                 with app.app_context():
-                    transparency._figures.clear()
+                    transparency.forget_figures()
             expect(visitor.get(url), 200)
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from netralitas.auth.models import Staff
+from netralitas.cases.services import CaseError
 from netralitas.cases.views import case_officers_only
 from netralitas.core.evidence import evidence_download
 from netralitas.core.forms import select_choices
@@ -93,7 +94,7 @@ def open_case(report_id: int):
     if form.validate_on_submit():
         try:
             case = triage.open_case(current_user, report, form.violation_form_id.data)
-        except (triage.TriageError, ValueError) as exc:
+        except (triage.TriageError, CaseError) as exc:
             db.session.rollback()
             form.violation_form_id.errors = [*form.violation_form_id.errors, str(exc)]
         else:

@@ -59,26 +59,14 @@ def _failed_lookup(response) -> bool:
 
 
 # Every POST that could store something counts, accepted or not: per browser, and per address for everyone (a bot
-# that drops its cookie gets a new visitor id each time, the address stays).
-posts_limited = (limiter.limit(_posts_per_session, methods=["POST"], key_func=_visitor_key),
-                 limiter.limit(_posts_per_ip, methods=["POST"]))
-# Lookups: only failures count, as on /cek; the address only for requests without a visitor id.
-lookups_limited = (limiter.limit(_status_failures_per_session, methods=["POST"], key_func=_visitor_key,
-                                 deduct_when=_failed_lookup),
-                   limiter.limit(_status_failures_per_ip, methods=["POST"], exempt_when=_brought_visitor_id,
-                                 deduct_when=_failed_lookup))
-
-
-def _limited(limits):
-    def decorate(view):
-        for limit in reversed(limits):
-            view = limit(view)
-        return view
-    return decorate
+# that drops its cookie gets a new visitor id each time, the address stays). Each form keeps its own counters.
+posts_per_browser = limiter.limit(_posts_per_session, methods=["POST"], key_func=_visitor_key)
+posts_per_address = limiter.limit(_posts_per_ip, methods=["POST"])
 
 
 @bp.route("/lapor", methods=["GET", "POST"])
-@_limited(posts_limited)
+@posts_per_browser
+@posts_per_address
 def report():
     """The report form; a valid post with acceptable files becomes a report and the browser goes to its receipt."""
     visitor()
@@ -122,7 +110,9 @@ def receipt():
 
 
 @bp.route("/lapor/status", methods=["GET", "POST"])
-@_limited(lookups_limited)
+# Lookups: only failures count, as on /cek; the address only for requests without a visitor id.
+@limiter.limit(_status_failures_per_session, methods=["POST"], key_func=_visitor_key, deduct_when=_failed_lookup)
+@limiter.limit(_status_failures_per_ip, methods=["POST"], exempt_when=_brought_visitor_id, deduct_when=_failed_lookup)
 def status():
     """The receipt lookup: the report's stage and public reason, and a form to add evidence."""
     visitor()
@@ -140,7 +130,8 @@ def status():
 
 
 @bp.route("/lapor/status/bukti", methods=["POST"])
-@_limited(posts_limited)
+@posts_per_browser
+@posts_per_address
 def add_evidence():
     """More evidence from the reporter, sent with the receipt; the status page is shown again with the result."""
     form = ReporterEvidenceForm()

@@ -165,6 +165,11 @@ def government_figures(government: Agency, event: Event | None, year: int, tz_na
     return _figures.get(key, lambda: _compute(government, event, year, tz_name))
 
 
+def forget_figures() -> None:
+    """Drop every kept figure of this app (a benchmark's cold request, a test that changes the data)."""
+    _figures.clear()
+
+
 def _compute(government: Agency, event: Event | None, year: int, tz_name: str) -> GovernmentFigures:
     counts = enforcement_counts(government, year, tz_name)
     reports = protect_line([counts.reports[status] for status in STATUS_LABELS], THRESHOLD)

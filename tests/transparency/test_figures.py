@@ -162,7 +162,7 @@ def test_median_working_days_from_receipt_to_decree(city, make_employee, make_ev
     assert sorted(enforcement_counts(city.city, 2025, TZ).days_to_decision) == [4, 5, 10, 14]
     figures = services.government_figures(city.city, None, 2025, TZ)
     assert figures.median_working_days is None  # four decided cases: not enough to publish
-    services._figures.clear()
+    services.forget_figures()
     add_case(employee, date(2025, 7, 7), stage=CaseStage.DECIDED, decree_on=date(2025, 7, 28))
     assert services.government_figures(city.city, None, 2025, TZ).median_working_days == 10
 
